@@ -1,0 +1,38 @@
+/** Gathering input files from the command line: files as given, folders recursively. */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+
+export const INPUT_EXTENSIONS = new Set(['.csv', '.tsv', '.txt', '.xlsx', '.xls']);
+
+export interface FoundFile { path: string; name: string }
+
+/** Expand paths to files; a folder gives its spreadsheet and text files, sorted, recursively. */
+export async function collectFiles(paths: readonly string[]): Promise<{ files: FoundFile[]; missing: string[] }> {
+  const files: FoundFile[] = [];
+  const missing: string[] = [];
+  for (const p of paths) {
+    const full = resolve(p);
+    const s = await stat(full).catch(() => null);
+    if (!s) { missing.push(p); continue; }
+    if (s.isDirectory()) files.push(...(await walk(full)));
+    else files.push({ path: full, name: basename(full) });
+  }
+  return { files, missing };
+}
+
+async function walk(dir: string): Promise<FoundFile[]> {
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const out: FoundFile[] = [];
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(full)));
+    else if (e.isFile() && INPUT_EXTENSIONS.has(extname(e.name).toLowerCase())) out.push({ path: full, name: e.name });
+  }
+  return out;
+}
+
+/** Rule files (*.yaml, *.yml) of a folder, sorted, as {path, text}; path relative names for evidence. */
+export async function readRuleFiles(dir: string): Promise<{ path: string; text: string }[]> {
+  const names = (await readdir(dir)).filter((n) => /\.ya?ml$/i.test(n)).sort();
+  return Promise.all(names.map(async (n) => ({ path: `rules/${n}`, text: await readFile(join(dir, n), 'utf8') })));
+}

@@ -1,0 +1,131 @@
+/** `npm run audit -- …`: the headless audit. Same core as the app; outputs to --out. */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCli, UsageError, USAGE, type CliOptions } from './args';
+import { collectFiles, readRuleFiles } from './files';
+import { createEngine } from './engine';
+import { loadFiles } from '../core/audit/load';
+import { runAudit } from '../core/audit/audit';
+import { renderOutputs } from '../core/audit/outputs';
+import { sha256Hex } from '../core/audit/hash';
+import { loadRulePack } from '../core/rules/load';
+import type { InputFile } from '../core/audit/types';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+async function main(argv: string[]): Promise<number> {
+  let opts: CliOptions;
+  try {
+    opts = parseCli(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (opts.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+
+  const { files, missing } = await collectFiles(opts.paths);
+  if (missing.length) {
+    process.stderr.write(`error: not found: ${missing.join(', ')}\n`);
+    return 2;
+  }
+  if (files.length === 0) {
+    process.stderr.write('error: no .csv .tsv .txt .xlsx or .xls file found in the given paths\n');
+    return 2;
+  }
+  for (const t of opts.types) {
+    if (!files.some((f) => f.path === resolve(t.file) || f.name === basename(t.file))) {
+      process.stderr.write(`error: --type ${t.type}=${t.file}: that file is not among the inputs\n`);
+      return 2;
+    }
+  }
+
+  const ruleFiles = await readRuleFiles(opts.rulesDir ? resolve(opts.rulesDir) : join(ROOT, 'rules'));
+  const pack = loadRulePack(ruleFiles);
+  if (pack.problems.length) {
+    for (const p of pack.problems) process.stderr.write(`${p.file}:${p.line}:${p.col}: ${p.message}\n`);
+    process.stderr.write(`error: ${pack.problems.length} problem(s) in the rule files\n`);
+    return 2;
+  }
+
+  const inputs: InputFile[] = [];
+  const inputEvidence: { name: string; size: number; sha256: string }[] = [];
+  for (const f of files) {
+    const bytes = new Uint8Array(await readFile(f.path));
+    const forced = opts.types.find((t) => resolve(t.file) === f.path || basename(t.file) === f.name);
+    inputs.push({ name: f.name, bytes, type: forced?.type });
+    inputEvidence.push({ name: f.name, size: bytes.length, sha256: await sha256Hex(bytes) });
+  }
+
+  const engine = await createEngine(opts.engine);
+  try {
+    const started = Date.now();
+    const load = await loadFiles(engine, inputs, {
+      dateOrder: opts.dateOrder,
+      onProgress: (p) => {
+        if (p.phase === 'read') process.stderr.write(`[${p.index + 1}/${p.total}] ${p.file}\n`);
+      },
+    });
+    inputs.length = 0;
+    for (const t of load.tables) {
+      const where = t.sheet ? `${t.name} [${t.sheet}]` : t.name;
+      if (t.status === 'loaded') {
+        process.stderr.write(`  ${where}: ${t.slip_type}, ${t.rows_loaded} loaded, ${t.rows_rejected} rejected, ${t.rows_blank} blank, ${t.rows_totals} totals\n`);
+      } else {
+        process.stderr.write(`  ${where}: ${t.status}: ${t.reason}\n`);
+      }
+    }
+    if (!load.tables.some((t) => t.status === 'loaded')) {
+      process.stderr.write('error: no file could be loaded\n');
+      return 2;
+    }
+    // Rules (including a user's custom SELECT) must not reach the filesystem or the network.
+    await engine.exec('SET enable_external_access = false');
+
+    const run = await runAudit(engine, pack.rules, { asOf: opts.asOf });
+    if (!run) {
+      process.stderr.write('error: no dated slip was loaded, so there is no as-of date: pass --as-of\n');
+      return 2;
+    }
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const ruleShas = new Map(await Promise.all(ruleFiles.map(async (f) => [f.path, await sha256Hex(f.text)] as const)));
+    const outputs = await renderOutputs({
+      asOf: run.asOf, lang: opts.lang, productVersion: pkg.version, load,
+      statuses: run.statuses, findings: run.findings, penalties: run.penalties, kpis: run.kpis,
+      titles: new Map(pack.rules.map((r) => [r.id, r.title])),
+      rules: pack.rules.map((r) => ({ id: r.id, file: r.file, sha256: ruleShas.get(r.file) ?? '', params: r.params })),
+      inputs: inputEvidence,
+    });
+    const out = resolve(opts.out);
+    await mkdir(out, { recursive: true });
+    for (const [name, text] of Object.entries(outputs)) await writeFile(join(out, name), text);
+
+    printSummary(run, load.tables.length, Date.now() - started, out);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+function printSummary(run: NonNullable<Awaited<ReturnType<typeof runAudit>>>, tables: number, ms: number, out: string): void {
+  const w = (s: string) => process.stdout.write(`${s}\n`);
+  w(`as of ${run.asOf}: ${run.findings.length} findings from ${tables} table(s) in ${(ms / 1000).toFixed(1)} s`);
+  for (const s of run.statuses) {
+    w(`  ${s.id.padEnd(40)} ${s.status === 'ran' ? String(s.findings).padStart(6) : `     - ${s.status}`}`);
+  }
+  w(`outputs in ${out}`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

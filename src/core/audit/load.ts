@@ -1,0 +1,100 @@
+/**
+ * Load the user's files into typed slip tables. Every file ends up in the report —
+ * loaded, refused with a reason, or skipped — and every row below a header is
+ * accounted for (rows read = loaded + rejected + blank + totals).
+ */
+import type { Engine } from '../engine';
+import type { RawTable, Refusal, Reject } from '../types';
+import type { InputFile, LoadOptions, LoadReport, TableReport } from './types';
+import { readFile } from '../ingest/read-file';
+import { detectTable } from '../ingest/header';
+import { buildRows } from '../ingest/build';
+import { appendRows } from './tables';
+import { sha256Hex } from './hash';
+
+/** Load files one after another (each file's bytes can be released once it is in the engine). */
+export async function loadFiles(engine: Engine, files: readonly InputFile[], opts: LoadOptions = {}): Promise<LoadReport> {
+  const tables: TableReport[] = [];
+  const rejects: Reject[] = [];
+  const seen = new Map<string, string>();
+
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index];
+    const progress = (phase: 'read' | 'parse' | 'load', rows: number) =>
+      opts.onProgress?.({ file: file.name, phase, rows, index, total: files.length });
+    progress('read', 0);
+    const sha256 = await sha256Hex(file.bytes);
+    const base = emptyReport(file.name, sha256);
+
+    const earlier = seen.get(sha256);
+    if (earlier !== undefined) {
+      tables.push({ ...base, status: 'skipped', reason: `duplicate: same content as ${earlier}`, refusal: { code: 'duplicate', detail: { of: earlier } } });
+      continue;
+    }
+    seen.set(sha256, file.name);
+
+    const read = readFile(file.name, file.bytes);
+    if (!read.ok) {
+      tables.push(refused(base, read.refusal));
+      continue;
+    }
+    progress('parse', 0);
+    const fileTables: TableReport[] = [];
+    for (const table of read.tables) {
+      const report = await loadTable(engine, table, file, sha256, opts, rejects);
+      fileTables.push(report);
+      progress('load', report.rows_read);
+    }
+    for (const s of read.skippedSheets) {
+      fileTables.push({ ...base, sheet: s.sheet, status: 'skipped', reason: s.reason });
+    }
+    // A workbook whose only tables are unrecognised is refused as a file; other sheets beside a slip table are skipped.
+    if (fileTables.some((t) => t.status === 'loaded')) {
+      for (const t of fileTables) if (t.status === 'refused' && t.sheet !== '') t.status = 'skipped';
+    }
+    tables.push(...fileTables);
+  }
+  return { tables, rejects };
+}
+
+async function loadTable(
+  engine: Engine, table: RawTable, file: InputFile, sha256: string, opts: LoadOptions, rejects: Reject[],
+): Promise<TableReport> {
+  const base = { ...emptyReport(file.name, sha256), sheet: table.sheet, encoding: table.encoding };
+  const forced = file.type || file.mapping ? { type: file.type, mapping: file.mapping } : undefined;
+  const found = detectTable(table.rows, forced);
+  if (!found.ok) {
+    const detail: Record<string, string | number | string[]> = { headers: found.headers };
+    if (found.candidates.length) detail.candidates = found.candidates;
+    if (found.missing.length) detail.missing = found.missing;
+    if (table.hidden) detail.hidden = 1;
+    return { ...refused(base, { code: found.code, detail }), headers: found.headers, header_row: found.headerRow === null ? undefined : found.headerRow + 1 };
+  }
+  const built = buildRows(table, found.type, found.headerRow, found.headers, found.columns, { dateOrder: opts.dateOrder });
+  await appendRows(engine, built.rows);
+  rejects.push(...built.rejects);
+  const mapping: Record<string, string> = {};
+  found.columns.forEach((f, i) => { if (f) mapping[found.headers[i]] = f; });
+  return {
+    ...base, slip_type: found.type, status: 'loaded', reason: '', ...built.counts,
+    headers: found.headers.filter((h) => h !== ''), mapping, header_row: found.headerRow + 1,
+  };
+}
+
+function emptyReport(name: string, sha256: string): TableReport {
+  return {
+    name, sha256, sheet: '', slip_type: '', encoding: '', status: 'loaded', reason: '',
+    rows_read: 0, rows_loaded: 0, rows_rejected: 0, rows_blank: 0, rows_totals: 0,
+  };
+}
+
+function refused(base: TableReport, refusal: Refusal): TableReport {
+  return { ...base, status: 'refused', reason: refusalText(refusal), refusal, rows_read: 0, rows_loaded: 0, rows_rejected: 0, rows_blank: 0, rows_totals: 0 };
+}
+
+/** Language-neutral reason text for summary.json: the code, then its parameters. */
+export function refusalText(r: Refusal): string {
+  if (!r.detail) return r.code;
+  const parts = Object.entries(r.detail).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : String(v)}`);
+  return `${r.code}: ${parts.join('; ')}`;
+}

@@ -1,0 +1,55 @@
+/** What an audit takes in and gives back: the contract between the core, the CLI and the app. */
+import type { DateOrder, Refusal, Reject, SlipTypeId } from '../types';
+
+/** A file the user handed over. `type` forces the slip type (`--type TYPE=FILE`, or the app's picker). */
+export interface InputFile {
+  name: string;
+  bytes: Uint8Array;
+  type?: SlipTypeId;
+  /** Column mapping chosen by the user (source header → canonical field), for files whose headers are not recognised. */
+  mapping?: Record<string, string>;
+}
+
+export interface LoadOptions {
+  dateOrder?: DateOrder;
+  onProgress?: (p: LoadProgress) => void;
+}
+
+export interface LoadProgress {
+  file: string;
+  phase: 'read' | 'parse' | 'load';
+  /** Rows handled so far in this file, when known. */
+  rows: number;
+  /** Index of the file (0-based) and the number of files. */
+  index: number;
+  total: number;
+}
+
+/** One table of the load report (a file, or a sheet of a workbook): summary.json's `files` entries. */
+export interface TableReport {
+  name: string;
+  sha256: string;
+  sheet: string;
+  slip_type: SlipTypeId | '';
+  encoding: string;
+  status: 'loaded' | 'refused' | 'skipped';
+  /** Reason code and its parameters, for refused/skipped tables ('' when loaded). */
+  reason: string;
+  refusal?: Refusal;
+  rows_read: number;
+  rows_loaded: number;
+  rows_rejected: number;
+  rows_blank: number;
+  rows_totals: number;
+  /** Headers found (for type detection failures and the mapping step). */
+  headers?: string[];
+  /** Source header → canonical field actually used. */
+  mapping?: Record<string, string>;
+  /** Spreadsheet row number of the header row (1-based). */
+  header_row?: number;
+}
+
+export interface LoadReport {
+  tables: TableReport[];
+  rejects: Reject[];
+}

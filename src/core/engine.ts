@@ -1,0 +1,26 @@
+/**
+ * The one seam between the core and a database. The core assembles SQL and hands
+ * over columnar text; an engine (native DuckDB for the CLI, DuckDB-WASM in the
+ * browser) runs it. Implementations live in src/engine/ and are created only by
+ * the entry points (src/cli/main.ts, the browser worker), then passed in.
+ */
+export type Row = Record<string, string | number | boolean | null>;
+
+export interface Engine {
+  /** Which build answers: `native` or `wasm`, with its DuckDB version. */
+  readonly name: string;
+  /**
+   * Create table `name` with the given VARCHAR columns and fill it in bulk.
+   * `data[c][r]` is column c, row r; null is SQL NULL. Replaces an existing table.
+   */
+  loadColumns(name: string, columns: readonly string[], data: readonly (readonly (string | null)[])[]): Promise<void>;
+  /** Run statements that return nothing. */
+  exec(sql: string): Promise<void>;
+  /**
+   * Run one query. Values come back as JS strings, numbers, booleans or null: callers
+   * cast DECIMAL, DATE and TIMESTAMP columns to VARCHAR (or DOUBLE) in the SQL so that
+   * every engine returns the same text.
+   */
+  query<R extends Row = Row>(sql: string): Promise<R[]>;
+  close(): Promise<void>;
+}

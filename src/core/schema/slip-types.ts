@@ -1,0 +1,248 @@
+/**
+ * The slip types the product understands: canonical fields, their kinds and the
+ * header aliases that name them in real exports. Data, not code: the header
+ * finder, the type detector, the value parser and the rule compiler all read it.
+ */
+import type { SlipTypeDef } from '../types';
+
+const SLIP_NO = ['单据号', '单据编号', '单号', '编号', 'Slip No'];
+const PRODUCT_NAME = ['产品名称', '物料名称', '存货名称', '品名', 'Product', 'Product Name'];
+const SPEC = ['规格', '规格型号', '型号', 'Spec'];
+const QTY = ['数量', 'Qty', 'Quantity'];
+
+export const SLIP_TYPES: readonly SlipTypeDef[] = [
+  {
+    id: 'fg_receipt', label: { zh: '产成品入库单', en: 'Finished-goods receipt' }, clause: '§2.1.1',
+    key: 'slip_no', primaryDate: 'date',
+    fields: [
+      { name: 'slip_no', kind: 'text', required: true, aliases: [...SLIP_NO, '入库单号', 'Receipt No'] },
+      { name: 'date', kind: 'date', required: true, aliases: ['日期', '入库日期', '单据日期', '业务日期', 'Date'] },
+      { name: 'workshop', kind: 'text', aliases: ['入库单位', '车间', '生产车间', '生产部门', 'Workshop'] },
+      { name: 'drawing_no', kind: 'text', aliases: ['产品图号', '图号', 'Drawing No'] },
+      { name: 'product_code', kind: 'text', aliases: ['产品编码', '物料编码', '存货编码', '产品代码', 'Product Code', 'Item Code'] },
+      { name: 'product_name', kind: 'text', required: true, aliases: PRODUCT_NAME },
+      { name: 'spec', kind: 'text', aliases: SPEC },
+      { name: 'qty', kind: 'number', required: true, aliases: [...QTY, '入库数量', '实收数量'] },
+      { name: 'unit_price', kind: 'number', aliases: ['单价', '入库单价', 'Unit Price'] },
+      { name: 'amount', kind: 'number', aliases: ['金额', '入库金额', 'Amount'] },
+      { name: 'labor_hours', kind: 'number', aliases: ['工时', '定额工时', 'Labor Hours'] },
+      { name: 'clerk', kind: 'signature', aliases: ['核算员', '车间核算员', '制单人', '制单', 'Clerk'] },
+      { name: 'director_sign', kind: 'signature', aliases: ['车间主任', '车间主任签字', '批准人', 'Workshop Director'] },
+      { name: 'inspection_stamp', kind: 'flag', aliases: ['检验合格章', '检验合格', '检验章', '质检章', '检验', 'Inspection Stamp'] },
+      { name: 'keeper', kind: 'signature', aliases: ['仓库管理员', '保管员', '仓管员', '库管员', '验收人', 'Keeper'] },
+    ],
+  },
+  {
+    id: 'outbound', label: { zh: '产品出库单', en: 'Product outbound' }, clause: '§2.1.2',
+    key: 'slip_no', primaryDate: 'date',
+    fields: [
+      { name: 'slip_no', kind: 'text', required: true, aliases: [...SLIP_NO, '出库单号', 'Delivery No'] },
+      { name: 'date', kind: 'date', required: true, aliases: ['日期', '出库日期', '发货日期', '单据日期', '业务日期', 'Date'] },
+      { name: 'customer', kind: 'text', aliases: ['客户', '客户名称', '购货单位', '收货单位', 'Customer'] },
+      { name: 'product_code', kind: 'text', aliases: ['产品编码', '物料编码', '存货编码', 'Product Code', 'Item Code'] },
+      { name: 'product_name', kind: 'text', required: true, aliases: PRODUCT_NAME },
+      { name: 'spec', kind: 'text', aliases: SPEC },
+      { name: 'qty', kind: 'number', required: true, aliases: [...QTY, '出库数量', '实发数量', '发货数量'] },
+      { name: 'unit_price', kind: 'number', aliases: ['单价', '销售单价', '含税单价', 'Unit Price'] },
+      { name: 'amount', kind: 'number', aliases: ['金额', '销售金额', '价税合计', 'Amount'] },
+      {
+        name: 'sale_type', kind: 'enum', aliases: ['销售类型', '业务类型', '出库类型', 'Sale Type'], emptyValue: 'normal',
+        values: {
+          normal: ['经销', '批发', '销售', '普通销售', '正常', 'normal'],
+          retail: ['零星销售', '零星', '零售', 'retail'],
+          after_sales: ['售后', '售后服务', '以旧换新', 'after_sales', 'after-sales', 'after sales'],
+        },
+      },
+      { name: 'salesperson', kind: 'signature', aliases: ['业务员', '销售员', '经办人', 'Salesperson'] },
+      { name: 'qc_confirmed', kind: 'flag', aliases: ['质检确认', '质检', '质量确认', '质检部门确认', 'QC'] },
+      { name: 'exit_pass_no', kind: 'text', aliases: ['出门证号', '出门证', '放行条号', 'Exit Pass No', 'Gate Pass No'] },
+      { name: 'gm_approval', kind: 'signature', aliases: ['总经理批准', '总经理审批', '总经理签字', '总经理', 'GM Approval'] },
+      { name: 'payment_date', kind: 'date', aliases: ['收款日期', '付款日期', '交款日期', 'Payment Date'] },
+      { name: 'settlement_date', kind: 'date', aliases: ['结算日期', '结算时间', 'Settlement Date'] },
+      { name: 'old_part_return_date', kind: 'date', aliases: ['旧件返回日期', '旧件退回日期', '旧品返回日期', 'Old Part Returned'] },
+    ],
+  },
+  {
+    id: 'exit_pass', label: { zh: '出门证', en: 'Exit pass' }, clause: '§2.1.2.1–2',
+    key: 'pass_no', primaryDate: 'date',
+    fields: [
+      { name: 'pass_no', kind: 'text', required: true, aliases: ['出门证号', '出门证编号', '放行条号', '放行单号', 'Pass No'] },
+      { name: 'date', kind: 'date', required: true, aliases: ['日期', '开具日期', '开证日期', 'Date'] },
+      { name: 'slip_no', kind: 'text', required: true, aliases: ['关联单号', '出库单号', '单据号', '源单号', '原单号', 'Slip No'] },
+      { name: 'issued_by', kind: 'signature', aliases: ['开具人', '开证人', '财务', 'Issued By'] },
+      { name: 'guard', kind: 'signature', aliases: ['门卫', '放行人', '门岗', 'Guard'] },
+      { name: 'exit_time', kind: 'datetime', aliases: ['出门时间', '放行时间', 'Exit Time'] },
+    ],
+  },
+  {
+    id: 'price_list', label: { zh: '价格表', en: 'Price list' }, clause: '§2.1.2.3',
+    key: 'product_code', primaryDate: null,
+    fields: [
+      { name: 'product_code', kind: 'text', aliases: ['产品编码', '物料编码', '存货编码', 'Product Code', 'Item Code'] },
+      { name: 'product_name', kind: 'text', required: true, aliases: ['产品名称', '物料名称', '存货名称', '品名', 'Product Name'] },
+      { name: 'spec', kind: 'text', aliases: SPEC },
+      { name: 'min_price', kind: 'number', aliases: ['最低价', '最低限价', '最低销售价', '公司最低价', 'Min Price'] },
+      { name: 'standard_price', kind: 'number', aliases: ['标准价', '产值价格', '财务标准价', '计划价', 'Standard Price'] },
+      { name: 'effective_from', kind: 'date', aliases: ['生效日期', '执行日期', 'Effective From'] },
+    ],
+  },
+  {
+    id: 'outsource_issue', label: { zh: '委托加工出库单', en: 'Outsourced-processing issue' }, clause: '§2.2.1',
+    key: 'slip_no', primaryDate: 'date',
+    fields: [
+      { name: 'slip_no', kind: 'text', required: true, aliases: ['单据号', '领料单号', '出库单号', '发料单号', '单号', 'Slip No'] },
+      { name: 'date', kind: 'date', required: true, aliases: ['日期', '领料日期', '发料日期', '出库日期', 'Date'] },
+      { name: 'processor', kind: 'text', required: true, aliases: ['受托单位', '加工单位', '委外单位', '领料单位', '委外供应商', 'Processor'] },
+      { name: 'category', kind: 'text', aliases: ['材料类别', '物料类别', '存货分类', 'Category'] },
+      { name: 'material_code', kind: 'text', aliases: ['材料编码', '物料编码', '存货编码', 'Material Code'] },
+      { name: 'material_name', kind: 'text', required: true, aliases: ['材料名称', '物料名称', '存货名称', 'Material'] },
+      { name: 'spec', kind: 'text', aliases: ['型号及规格', '规格型号', '规格', '型号', 'Spec'] },
+      { name: 'unit', kind: 'text', aliases: ['计量单位', '单位', 'Unit'] },
+      { name: 'qty', kind: 'number', required: true, aliases: ['数量', '发料数量', '实发数量', 'Qty'] },
+      { name: 'unit_price', kind: 'number', aliases: ['单价', 'Unit Price'] },
+      { name: 'amount', kind: 'number', aliases: ['金额', 'Amount'] },
+      { name: 'purpose', kind: 'text', aliases: ['用途', '领料用途', 'Purpose'] },
+      { name: 'requester', kind: 'signature', aliases: ['领料人', 'Requester'] },
+      { name: 'issuer', kind: 'signature', aliases: ['发料人', '仓管员', 'Issuer'] },
+      { name: 'approver', kind: 'signature', aliases: ['批准人', '审批人', '审核人', 'Approver'] },
+      { name: 'exit_pass_no', kind: 'text', aliases: ['出门证号', '出门证', 'Exit Pass No'] },
+    ],
+  },
+  {
+    id: 'outsource_return', label: { zh: '委托加工入库单', en: 'Outsourced-processing return' }, clause: '§2.2.2',
+    key: 'slip_no', primaryDate: 'date',
+    fields: [
+      { name: 'slip_no', kind: 'text', required: true, aliases: ['单据号', '入库单号', '单号', 'Slip No'] },
+      { name: 'date', kind: 'date', required: true, aliases: ['日期', '入库日期', '收回日期', 'Date'] },
+      { name: 'issue_slip_no', kind: 'text', required: true, aliases: ['原出库单号', '原领料单号', '委外出库单号', '源单号', 'Issue Slip No'] },
+      { name: 'processor', kind: 'text', aliases: ['受托单位', '加工单位', '委外单位', 'Processor'] },
+      { name: 'material_code', kind: 'text', aliases: ['材料编码', '物料编码', '存货编码', 'Material Code'] },
+      { name: 'material_name', kind: 'text', required: true, aliases: ['材料名称', '物料名称', '存货名称', 'Material'] },
+      { name: 'qty_returned', kind: 'number', required: true, aliases: ['收回数量', '入库数量', '完工数量', '数量', 'Qty Returned'] },
+      { name: 'qty_scrapped', kind: 'number', aliases: ['报废数量', '损耗数量', '丢失数量', 'Qty Scrapped'] },
+      { name: 'compensation_no', kind: 'text', aliases: ['赔偿清单号', '委托加工赔偿清单', 'Compensation No'] },
+      { name: 'processing_fee', kind: 'number', aliases: ['加工费', '加工费单价', 'Processing Fee'] },
+      { name: 'material_fee', kind: 'number', aliases: ['材料费', '材料费单价', 'Material Fee'] },
+      { name: 'unit_price', kind: 'number', aliases: ['单价', '入库单价', 'Unit Price'] },
+      { name: 'confirmation_letter', kind: 'text', aliases: ['确认函', '函证', 'Confirmation Letter'] },
+    ],
+  },
+  {
+    id: 'purchase_receipt', label: { zh: '采购入库单', en: 'Purchase receipt' }, clause: '§2.3.1',
+    key: 'slip_no', primaryDate: 'date',
+    fields: [
+      { name: 'slip_no', kind: 'text', required: true, aliases: ['单据号', '入库单号', '单号', '编号', 'Slip No'] },
+      { name: 'date', kind: 'date', required: true, aliases: ['日期', '入库日期', '单据日期', 'Date'] },
+      { name: 'supplier', kind: 'text', required: true, aliases: ['供应商', '供货单位', '供应商名称', 'Supplier'] },
+      { name: 'category', kind: 'text', aliases: ['物资类别', '存货分类', '类别', 'Category'] },
+      { name: 'material_code', kind: 'text', aliases: ['物料编码', '存货编码', '材料编码', 'Material Code'] },
+      { name: 'material_name', kind: 'text', required: true, aliases: ['物料名称', '存货名称', '材料名称', 'Material'] },
+      { name: 'spec', kind: 'text', aliases: ['规格型号', '规格', 'Spec'] },
+      { name: 'qty', kind: 'number', required: true, aliases: ['数量', '实收数量', '入库数量', 'Qty'] },
+      { name: 'unit_price', kind: 'number', aliases: ['单价', 'Unit Price'] },
+      { name: 'amount', kind: 'number', aliases: ['金额', 'Amount'] },
+      { name: 'invoice_no', kind: 'text', aliases: ['发票号', '发票号码', 'Invoice No'] },
+      { name: 'inspection_no', kind: 'text', aliases: ['验收单号', '验收通知单号', '检验单号', 'Inspection No'] },
+      { name: 'inspector', kind: 'signature', aliases: ['检验员', '质检员', 'Inspector'] },
+      { name: 'provisional', kind: 'flag', aliases: ['暂估', '是否暂估', '暂估入库', 'Provisional'] },
+      { name: 'reverses_slip_no', kind: 'text', aliases: ['冲回单号', '冲销单号', '红字冲回', '冲暂估单号', 'Reverses Slip No'] },
+      { name: 'keeper', kind: 'signature', aliases: ['保管员', '仓库管理员', '仓管员', 'Keeper'] },
+    ],
+  },
+  {
+    id: 'requisition', label: { zh: '生产领料单', en: 'Material requisition' }, clause: '§2.3.2.1',
+    key: 'slip_no', primaryDate: 'date',
+    fields: [
+      { name: 'slip_no', kind: 'text', required: true, aliases: ['单据号', '领料单号', '单号', 'Slip No'] },
+      { name: 'date', kind: 'date', required: true, aliases: ['日期', '领料日期', 'Date'] },
+      { name: 'department', kind: 'text', required: true, aliases: ['领料部门', '领料单位', '部门', '车间', 'Department'] },
+      { name: 'material_code', kind: 'text', aliases: ['物料编码', '存货编码', '材料编码', 'Material Code'] },
+      { name: 'material_name', kind: 'text', required: true, aliases: ['物料名称', '存货名称', '材料名称', 'Material'] },
+      { name: 'spec', kind: 'text', aliases: ['规格型号', '规格', 'Spec'] },
+      { name: 'qty', kind: 'number', required: true, aliases: ['数量', '实发数量', '领料数量', 'Qty'] },
+      { name: 'unit_price', kind: 'number', aliases: ['单价', 'Unit Price'] },
+      { name: 'amount', kind: 'number', aliases: ['金额', 'Amount'] },
+      { name: 'purpose', kind: 'text', aliases: ['用途', '领料用途', '生产任务单号', 'Purpose'] },
+      { name: 'requester', kind: 'signature', aliases: ['领料人', 'Requester'] },
+      { name: 'issuer', kind: 'signature', aliases: ['发料人', '仓管员', 'Issuer'] },
+      { name: 'approver', kind: 'signature', aliases: ['批准人', '车间主任', '生产部长', '审批人', 'Approver'] },
+    ],
+  },
+  {
+    id: 'sales_return', label: { zh: '销售退货单', en: 'Sales return' }, clause: '§5.1',
+    key: 'slip_no', primaryDate: 'date',
+    fields: [
+      { name: 'slip_no', kind: 'text', required: true, aliases: ['单据号', '退货单号', '退库单号', '单号', 'Slip No'] },
+      { name: 'date', kind: 'date', required: true, aliases: ['日期', '退库日期', '办理日期', 'Date'] },
+      { name: 'goods_back_date', kind: 'date', aliases: ['退回日期', '货物退回日期', '到货日期', 'Goods Back Date'] },
+      { name: 'customer', kind: 'text', aliases: ['客户', '客户名称', '经销商', 'Customer'] },
+      { name: 'product_name', kind: 'text', required: true, aliases: ['产品名称', '物料名称', '存货名称', 'Product Name'] },
+      { name: 'qty', kind: 'number', required: true, aliases: ['数量', '退货数量', 'Qty'] },
+      { name: 'amount', kind: 'number', aliases: ['金额', 'Amount'] },
+      {
+        name: 'reason_type', kind: 'enum', aliases: ['退货原因类型', '退货类型', '原因类型', 'Reason Type'],
+        values: { quality: ['质量', '质量问题', 'quality'], business: ['经营', '经营问题', '非质量', '调换货', 'business'] },
+      },
+      { name: 'application_no', kind: 'text', aliases: ['调换货申请表号', '申请单号', '退货申请单号', 'Application No'] },
+      { name: 'marketing_approval', kind: 'signature', aliases: ['市场部审批', '市场部', 'Marketing Approval'] },
+      { name: 'qc_sign', kind: 'signature', aliases: ['质检签字', '质检', '检验员', 'QC Sign'] },
+      { name: 'original_outbound_no', kind: 'text', aliases: ['原出库单号', '原销售单号', 'Original Outbound No'] },
+      { name: 'warehouse', kind: 'text', aliases: ['仓库', '退货仓库', '收货仓库', 'Warehouse'] },
+      {
+        name: 'disposition', kind: 'enum', aliases: ['处理结果', '验收结论', '判定', 'Disposition'],
+        values: { qualified: ['合格', '合格品', 'qualified'], unqualified: ['不合格', '不合格品', 'unqualified'] },
+      },
+    ],
+  },
+  {
+    id: 'shipment', label: { zh: '发运记录', en: 'Shipment record' }, clause: '§4',
+    key: 'shipment_no', primaryDate: 'ship_date',
+    fields: [
+      { name: 'shipment_no', kind: 'text', required: true, aliases: ['发运单号', '运单号', '托运单号', 'Shipment No'] },
+      { name: 'outbound_no', kind: 'text', aliases: ['出库单号', '关联单号', 'Outbound No'] },
+      { name: 'ready_date', kind: 'date', aliases: ['备货日期', '备货完成日期', 'Ready Date'] },
+      { name: 'ship_date', kind: 'date', required: true, aliases: ['发运日期', '发货日期', '发车日期', 'Ship Date'] },
+      { name: 'carrier', kind: 'text', aliases: ['承运商', '货运公司', '物流公司', 'Carrier'] },
+      { name: 'destination', kind: 'text', aliases: ['目的地', '到站', '收货地址', 'Destination'] },
+      { name: 'remote', kind: 'flag', aliases: ['偏远地区', '是否偏远', 'Remote'] },
+      { name: 'delivered_date', kind: 'date', aliases: ['到货日期', '签收日期', 'Delivered Date'] },
+      { name: 'damage', kind: 'flag', aliases: ['破损短少', '破损', '短少', '货损', 'Damage'] },
+      { name: 'claim_no', kind: 'text', aliases: ['赔付单号', '索赔单号', 'Claim No'] },
+      { name: 'reship_no', kind: 'text', aliases: ['补发单号', 'Reship No'] },
+    ],
+  },
+  {
+    id: 'stock_count', label: { zh: '盘点表', en: 'Stock count' }, clause: '§1.3',
+    key: 'item_code', primaryDate: 'count_date',
+    fields: [
+      { name: 'count_date', kind: 'date', required: true, aliases: ['盘点日期', '日期', 'Count Date'] },
+      { name: 'warehouse', kind: 'text', aliases: ['仓库', '仓库名称', 'Warehouse'] },
+      { name: 'item_code', kind: 'text', required: true, aliases: ['物料编码', '存货编码', '产品编码', 'Item Code'] },
+      { name: 'item_name', kind: 'text', aliases: ['物料名称', '存货名称', '产品名称', 'Item Name'] },
+      { name: 'ledger_qty', kind: 'number', required: true, aliases: ['帐面数量', '账面数量', '帐存数量', '账存数量', 'Ledger Qty'] },
+      { name: 'card_qty', kind: 'number', aliases: ['卡片数量', '卡存数量', '料卡数量', 'Card Qty'] },
+      { name: 'physical_qty', kind: 'number', required: true, aliases: ['实盘数量', '实存数量', '盘点数量', 'Physical Qty'] },
+    ],
+  },
+  {
+    id: 'service_call', label: { zh: '客服来电记录', en: 'Service call log' }, clause: '§3',
+    key: 'call_id', primaryDate: 'start_time',
+    fields: [
+      { name: 'call_id', kind: 'text', required: true, aliases: ['来电编号', '记录编号', '编号', 'Call ID'] },
+      { name: 'start_time', kind: 'datetime', required: true, aliases: ['来电时间', '开始时间', 'Call Time'] },
+      { name: 'agent_id', kind: 'text', aliases: ['工号', '坐席工号', '接听工号', 'Agent ID'] },
+      { name: 'rings', kind: 'number', aliases: ['响铃次数', '振铃次数', 'Rings'] },
+      { name: 'duration_sec', kind: 'duration', aliases: ['通话时长(秒)', '通话时长', '时长(秒)', 'Duration (s)'] },
+      { name: 'customer', kind: 'text', aliases: ['客户', '客户名称', 'Customer'] },
+      { name: 'topic', kind: 'text', aliases: ['问题', '问题描述', '事项', 'Topic'] },
+      { name: 'resolved', kind: 'flag', aliases: ['是否解决', '当场解决', 'Resolved'] },
+      { name: 'reply_date', kind: 'date', aliases: ['回复日期', '反馈日期', 'Reply Date'] },
+    ],
+  },
+];
+
+export const SLIP_TYPE_IDS = SLIP_TYPES.map((t) => t.id);
+
+export function slipTypeDef(id: string): SlipTypeDef | undefined {
+  return SLIP_TYPES.find((t) => t.id === id);
+}
