@@ -91,7 +91,10 @@ export function buildRows(
       const raw = cells[col];
       const parsed = parseValue(field, raw ?? null, parseOpts);
       const header = headers[col] ?? field.name;
-      if (!parsed.ok) {
+      if (!parsed.ok && field.kind === 'enum' && !field.required) {
+        // SLIPS.md §2: an unknown value of an optional enumeration is kept as it is.
+        values[field.name] = cellText(raw).trim();
+      } else if (!parsed.ok) {
         if (field.required) reject(header, raw, parsed.reason);
         else kept.push({ source_file: table.file, sheet: table.sheet, source_row: rowNo, column: header, value: cellText(raw), reason: `kept: ${parsed.reason}` });
         values[field.name] = null;

@@ -86,7 +86,8 @@ function decodeUtf8OrGb18030(bytes: Uint8Array): { text: string; encoding: TextE
 /**
  * UTF-16 text without a BOM (rare, but some tools write it) has zero bytes on one
  * side of every ASCII code unit: delimiters, digits and line breaks. Binary data
- * has zeros on both sides, so only a clearly one-sided pattern counts.
+ * has zeros on both sides, so only a clearly one-sided pattern counts, and only
+ * when there are enough of them (at least 8, and on a fifth of the code units).
  */
 function zeroByteParity(bytes: Uint8Array): 'odd' | 'even' | null {
   const end = Math.min(bytes.length, SAMPLE) & ~1;
@@ -97,9 +98,9 @@ function zeroByteParity(bytes: Uint8Array): 'odd' | 'even' | null {
     if (bytes[i] === 0) even++;
     if (bytes[i + 1] === 0) odd++;
   }
-  const pairs = end / 2;
-  if (odd >= pairs * 0.1 && even * 10 <= odd) return 'odd';
-  if (even >= pairs * 0.1 && odd * 10 <= even) return 'even';
+  const enough = Math.max(8, (end / 2) * 0.2);
+  if (odd >= enough && even * 10 <= odd) return 'odd';
+  if (even >= enough && odd * 10 <= even) return 'even';
   return null;
 }
 

@@ -173,14 +173,26 @@ function parseFlag(cell: Cell): ParsedValue {
   return fail('unknown flag value');
 }
 
+/** Spelling (in match form) → canonical value, built once per enum field: a column is a million cells. */
+const spellingsOf = new WeakMap<FieldDef, Map<string, string>>();
+
+function enumSpellings(field: FieldDef): Map<string, string> {
+  let map = spellingsOf.get(field);
+  if (!map) {
+    map = new Map();
+    for (const [canonical, spellings] of Object.entries(field.values ?? {})) {
+      for (const s of [canonical, ...spellings]) if (!map.has(matchKey(s))) map.set(matchKey(s), canonical);
+    }
+    spellingsOf.set(field, map);
+  }
+  return map;
+}
+
 function parseEnum(field: FieldDef, cell: Cell): ParsedValue {
   const key = matchKey(cellText(cell));
   if (key === '') return { ok: true, value: field.emptyValue ?? null };
-  for (const [canonical, spellings] of Object.entries(field.values ?? {})) {
-    if (canonical.toLowerCase() === key) return { ok: true, value: canonical };
-    for (const s of spellings) if (matchKey(s) === key) return { ok: true, value: canonical };
-  }
-  return fail(`unknown value for ${field.name}`);
+  const canonical = enumSpellings(field).get(key);
+  return canonical === undefined ? fail(`unknown value for ${field.name}`) : { ok: true, value: canonical };
 }
 
 // ---------------------------------------------------------------------------
@@ -267,7 +279,11 @@ function fitsColumn(value: string): boolean {
   return whole.length <= MAX_INTEGER_DIGITS;
 }
 
+/** Already canonical (`10`, `-3.25`): most cells of a clean export, returned as they are. */
+const CANONICAL = /^-?(?:0|[1-9]\d{0,13})(?:\.\d*[1-9])?$/;
+
 function parseNumber(cell: Cell): ParsedValue {
+  if (typeof cell === 'string' && CANONICAL.test(cell) && cell !== '-0') return { ok: true, value: cell };
   if (cell === null || (typeof cell === 'string' && isNoValue(cell))) return { ok: true, value: null };
   const value = typeof cell === 'number' ? (Number.isFinite(cell) ? plainDecimal(cell) : null) : readDecimal(cell);
   if (value === null) return fail('invalid number');
@@ -302,10 +318,10 @@ function readSeconds(text: string): string | null {
 
 /** An optional time after the date: `14:30`, `14:30:05`, `14:30:05.250` (fraction dropped), after a space or `T`. */
 const time = (sep: string) => `(?:${sep}(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.\\d+)?)?)?`;
-const YMD = new RegExp(`^(\\d{4})([-/.])(\\d{1,2})\\2(\\d{1,2})${time('[ T]')}$`);
-const YMD_ZH = new RegExp(`^(\\d{4}) ?年 ?(\\d{1,2}) ?月 ?(\\d{1,2}) ?日?${time('[ T]?')}$`);
-const YMD_COMPACT = new RegExp(`^(\\d{4})(\\d{2})(\\d{2})${time('[ T]')}$`);
-const DAY_MONTH = new RegExp(`^(\\d{1,2})([-/.])(\\d{1,2})\\2(\\d{4})${time('[ T]')}$`);
+const YMD = new RegExp(`^(\\d{4})([-/.])(\\d{1,2})\\2(\\d{1,2})${time('(?:\\s+|T)')}$`);
+const YMD_ZH = new RegExp(`^(\\d{4})\\s*年\\s*(\\d{1,2})\\s*月\\s*(\\d{1,2})(?:\\s*日)?${time('(?:\\s+|T|(?<=日))')}$`);
+const YMD_COMPACT = new RegExp(`^(\\d{4})(\\d{2})(\\d{2})${time('(?:\\s+|T)')}$`);
+const DAY_MONTH = new RegExp(`^(\\d{1,2})([-/.])(\\d{1,2})\\2(\\d{4})${time('(?:\\s+|T)')}$`);
 
 /** Largest serial Excel shows as a date (9999-12-31 in the 1900 system). */
 const MAX_SERIAL_1900 = 2958465;
@@ -321,8 +337,8 @@ const DAY_MS = 86_400_000;
 function parseDateLike(cell: Cell, opts: ParseOptions, withTime: boolean): ParsedValue {
   const invalid = withTime ? 'invalid datetime' : 'invalid date';
   if (typeof cell === 'number') return fromNumber(cell, opts, withTime, invalid);
-  if (cell === null || isNoValue(cell)) return { ok: true, value: null };
-  const s = toHalfWidth(cell).trim().replace(/\s+/g, ' ');
+  const s = cell === null ? '' : toHalfWidth(cell).trim();
+  if (s === '' || DASHES.test(s)) return { ok: true, value: null };
 
   let y: string, mo: string, d: string, hms: (string | undefined)[];
   let m: RegExpExecArray | null;
@@ -347,11 +363,13 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** `YYYY-MM-DD` when the day exists (leap years included), else null. */
 function calendarDate(y: number, m: number, d: number): string | null {
   if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1) return null;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  const days = m === 2 && leap ? 29 : MONTH_DAYS[m - 1];
   return d > days ? null : `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
 }
 

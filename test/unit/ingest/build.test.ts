@@ -72,3 +72,9 @@ describe('row accounting', () => {
     expect([0, 25, 26, 701, 702].map(columnLetter)).toEqual(['A', 'Z', 'AA', 'ZZ', 'AAA']);
   });
 });
+
+test('an unknown value of an optional enumeration is kept as it is', () => {
+  const r = build([[...HEAD, '销售类型'], ['CK001', '2025-03-01', '甲', '泵', '2', '10', '', '张三', '赠送'], ['CK002', '2025-03-01', '甲', '泵', '2', '10', '', '张三', '零售']]);
+  expect(r.rows.columns.sale_type).toEqual(['赠送', 'retail']);
+  expect(r.rejects).toEqual([]);
+});
