@@ -6,12 +6,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Engine, Row } from '../core/engine';
 import { ident } from '../core/sql/sql';
-import { arrowToRows, columnsToIPC, OFFLINE_SETTINGS } from './wasm-common';
+import { arrowToRows, columnsToIPC, OFFLINE_SETTINGS, type ArrowResult } from './wasm-common';
 
 const require = createRequire(import.meta.url);
 
 export async function createWasmNodeEngine(): Promise<Engine> {
-  const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs') as typeof import('@duckdb/duckdb-wasm/dist/duckdb-node-blocking');
+  const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs') as typeof import('@duckdb/duckdb-wasm/blocking');
   const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs'));
   const bundles = {
     mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: join(dist, 'duckdb-node-mvp.worker.cjs') },
@@ -20,24 +20,20 @@ export async function createWasmNodeEngine(): Promise<Engine> {
   const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
   await db.instantiate();
   const conn = db.connect();
-  conn.query(OFFLINE_SETTINGS);
+  for (const setting of OFFLINE_SETTINGS) conn.query(setting);
   const version = db.getVersion();
 
   return {
     name: `DuckDB-WASM ${version}`,
     async loadColumns(name, columns, data) {
-      conn.query(`DROP TABLE IF EXISTS ${ident(name)}`);
-      if ((data[0]?.length ?? 0) === 0) {
-        conn.query(`CREATE TABLE ${ident(name)} (${columns.map((c) => `${ident(c)} VARCHAR`).join(', ')})`);
-        return;
-      }
-      conn.insertArrowFromIPCStream(columnsToIPC(columns, data), { name, create: true });
+      conn.query(`CREATE OR REPLACE TABLE ${ident(name)} (${columns.map((c) => `${ident(c)} VARCHAR`).join(', ')})`);
+      for (const ipc of columnsToIPC(columns, data)) conn.insertArrowFromIPCStream(ipc, { name, create: false });
     },
     async exec(sql) {
       conn.query(sql);
     },
     async query<R extends Row = Row>(sql: string): Promise<R[]> {
-      return arrowToRows(conn.query(sql)) as R[];
+      return arrowToRows(conn.query(sql) as unknown as ArrowResult) as R[];
     },
     async close() {
       conn.close();

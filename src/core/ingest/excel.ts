@@ -21,7 +21,7 @@ const { parse_zip: parseZip, parse_xlscfb: parseXlsCfb } = XLSX as unknown as Sh
 interface CfbEntry { name: string; content?: ArrayLike<number> | null }
 interface CfbContainer { FileIndex: CfbEntry[]; FullPaths: string[] }
 
-export const LIMITS = {
+const LIMITS = {
   totalUncompressedBytes: 512 * 1024 * 1024,
   entryRatio: 200,
   entryRatioMinBytes: 50 * 1024 * 1024,
@@ -308,7 +308,7 @@ function readZip(file: string, bytes: Uint8Array, format: SniffedFormat): ReadRe
   for (let k = 0; k < zip.FileIndex.length; k++) {
     const content = zip.FileIndex[k].content;
     if (!content || content.length === 0) continue;
-    if (declaresEntities(content)) return refuse('xml-bomb', { part: zip.FullPaths[k] ?? zip.FileIndex[k].name });
+    if (declaresEntities(content)) return refuse('xml-bomb', { part: (zip.FullPaths[k] ?? zip.FileIndex[k].name).replace(/^Root Entry\//, '') });
     if (/xl\/workbook\.xml$/i.test(zip.FullPaths[k] ?? '')) strict = containsAscii(content, 'purl.oclc.org/ooxml/spreadsheetml/main');
   }
   const encoding = zipEncoding(format, strict);

@@ -167,16 +167,22 @@ function sniffMarkup(text: string, ext: string): SniffedFormat | null {
   return null;
 }
 
-/** NULs or many control bytes outside a BOM-marked UTF-16 file mean this is no text file. */
+/**
+ * NULs (other than UTF-16's, all on one byte parity) or many control bytes
+ * mean this is no text file.
+ */
 function looksBinary(b: Uint8Array): boolean {
   if (startsWith(b, [0xff, 0xfe]) || startsWith(b, [0xfe, 0xff])) return false;
   const n = Math.min(b.length, 65536);
+  const nuls = [0, 0];
   let control = 0;
   for (let i = 0; i < n; i++) {
     const c = b[i];
-    if (c === 0) return true;
-    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c && c !== 0x1a && c !== 0x1b) control++;
+    if (c === 0) nuls[i & 1]++;
+    else if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c && c !== 0x1a && c !== 0x1b) control++;
   }
+  if (nuls[0] > 0 && nuls[1] > 0) return true;
+  if (nuls[0] + nuls[1] > 0) return false; // BOM-less UTF-16: the text reader tells which order
   return control > n / 100;
 }
 

@@ -1,5 +1,5 @@
 /** Vocabulary of the rule side: rule files, findings, statuses, problems. Pure types. */
-import type { FieldKind, SlipTypeId, Text } from '../types';
+import type { SlipTypeId } from '../types';
 
 export type Severity = 'warning' | 'violation' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['warning', 'violation', 'critical'];
@@ -66,15 +66,6 @@ export interface RuleStatus {
   /** `ran`, `off`, `not run: needs X, Y` or `error: …`. */
   status: string;
 }
-
-/** The columns of a compiled rule query, in order. */
-export const FINDING_COLUMNS = [
-  'rule_id', 'severity', 'slip_type', 'slip_no', 'date', 'responsible', 'amount', 'penalty', 'penalty_note',
-  'source_file', 'sheet', 'source_row', 'detail',
-] as const;
-
-/** Columns an expression may name, with their kinds. */
-export type Columns = ReadonlyMap<string, FieldKind>;
 
 /** What a rule needs loaded: every type of `all`, and at least one type of each `anyOf` group. */
 export interface Needs {

@@ -1,0 +1,459 @@
+/**
+ * `npm run bench`: how long loading and auditing take, and how much memory, as the data
+ * grows. Prints figures; it is not a test and asserts nothing about them.
+ *
+ *   npm run bench -- [--rows N] [--sizes 100000,1000000] [--engine native|wasm]
+ *                    [--skip-gbk] [--cli] [--reference] [--profile]
+ *
+ * For each size (outbound lines) the data set is generated once into .bench/<size>/
+ * (scripts/bench-data.ts), then each measurement runs in a fresh child process with a
+ * fresh engine, so that its memory peak is its own:
+ *   - load: all files with outbound.csv as UTF-8 (read, JS decode/parse/build, bulk load,
+ *     typed INSERT), then the audit (runAudit with the product's rule pack);
+ *   - the same load with outbound as GBK (unless --skip-gbk);
+ *   - --cli: the command line end to end (`node --import tsx src/cli/main.ts …`);
+ *   - --reference: native DuckDB reading the same files itself with read_csv (all VARCHAR,
+ *     converted in SQL), then the same rule pack: the floor a loader could reach;
+ *   - --profile: a CPU profile of an extra load run at the largest size, summarised by self time.
+ * Peak RSS is sampled every 50 ms from a worker thread (the load is mostly synchronous JS,
+ * which would starve a timer on the main thread); heapUsed is sampled on the main thread
+ * every 50 ms and at each file boundary, so its peak is a lower bound.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import type { Engine, Row } from '../src/core/engine';
+import type { InputFile } from '../src/core/audit/types';
+import type { FieldDef } from '../src/core/types';
+import { loadFiles } from '../src/core/audit/load';
+import { runAudit } from '../src/core/audit/audit';
+import { tableDDL } from '../src/core/audit/tables';
+import { loadRulePack } from '../src/core/rules/load';
+import { slipTypeDef } from '../src/core/schema/slip-types';
+import { ident, lit } from '../src/core/sql/sql';
+import { readRuleFiles } from '../src/cli/files';
+import { createEngine } from '../src/cli/engine';
+import { BENCH_DATA_VERSION, BENCH_FILES, GBK_OUTBOUND } from './bench-data';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SELF = fileURLToPath(import.meta.url);
+
+type EngineKind = 'native' | 'wasm';
+
+interface Job {
+  mode: 'pipeline' | 'reference';
+  dir: string;
+  gbk: boolean;
+  rules: boolean;
+  engine: EngineKind;
+}
+
+interface FileTiming { file: string; ms: number; parseMs: number; buildMs: number; bulkMs: number; sqlMs: number }
+
+interface Result {
+  engineName: string;
+  engineStartMs: number;
+  readMs: number;
+  loadMs: number;
+  parseMs: number;
+  buildMs: number;
+  bulkMs: number;
+  sqlMs: number;
+  rulesMs: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  bytes: number;
+  files: FileTiming[];
+  findings: number;
+  rulesRan: number;
+  ruleErrors: string[];
+  peakRss: number;
+  maxRss: number;
+  peakHeap: number;
+}
+
+// ---------------------------------------------------------------- memory sampling
+
+/** Process RSS every 50 ms from another thread; the peak is published in shared memory. */
+function startRssSampler(): { peak: () => number; stop: () => Promise<void> } {
+  const sab = new SharedArrayBuffer(8);
+  const peak = new Float64Array(sab);
+  const worker = new Worker(
+    `const { workerData } = require('node:worker_threads');
+     const peak = new Float64Array(workerData);
+     const tick = () => { const r = process.memoryUsage.rss(); if (r > peak[0]) peak[0] = r; };
+     tick(); setInterval(tick, 50);`,
+    { eval: true, workerData: sab },
+  );
+  worker.unref();
+  return { peak: () => peak[0], stop: async () => { await worker.terminate(); } };
+}
+
+function startHeapSampler(): { sample: () => void; peak: () => number; stop: () => void } {
+  let peak = 0;
+  const sample = () => { const h = process.memoryUsage().heapUsed; if (h > peak) peak = h; };
+  const timer = setInterval(sample, 50);
+  return { sample, peak: () => peak, stop: () => clearInterval(timer) };
+}
+
+// ---------------------------------------------------------------- one measurement (child process)
+
+/** An engine that counts the time spent in bulk loads and in statements, per file being loaded. */
+function timedEngine(engine: Engine, current: () => FileTiming | undefined): Engine {
+  const time = async <T>(key: 'bulkMs' | 'sqlMs', f: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await f();
+    } finally {
+      const file = current();
+      if (file) file[key] += performance.now() - t;
+    }
+  };
+  return {
+    name: engine.name,
+    loadColumns: (name, columns, data) => time('bulkMs', () => engine.loadColumns(name, columns, data)),
+    exec: (sql) => time('sqlMs', () => engine.exec(sql)),
+    query: <R extends Row = Row>(sql: string) => engine.query<R>(sql),
+    close: () => engine.close(),
+  };
+}
+
+function inputNames(gbk: boolean): string[] {
+  return BENCH_FILES.map((f) => (gbk && f.type === 'outbound' ? GBK_OUTBOUND : f.file));
+}
+
+async function runPipeline(job: Job, heap: { sample: () => void }): Promise<Omit<Result, 'peakRss' | 'maxRss' | 'peakHeap'>> {
+  let t = performance.now();
+  const raw = await createEngine(job.engine);
+  const engineStartMs = performance.now() - t;
+
+  t = performance.now();
+  const inputs: InputFile[] = [];
+  for (const name of inputNames(job.gbk)) inputs.push({ name, bytes: new Uint8Array(await readFile(join(job.dir, name))) });
+  const readMs = performance.now() - t;
+  const bytes = inputs.reduce((s, f) => s + f.bytes.length, 0);
+  heap.sample();
+
+  const files: (FileTiming & { start: number; parsed: number })[] = [];
+  const engine = timedEngine(raw, () => files[files.length - 1]);
+  try {
+    t = performance.now();
+    const report = await loadFiles(engine, inputs, {
+      onProgress: (p) => {
+        heap.sample();
+        const now = performance.now();
+        if (p.phase === 'read') files.push({ file: p.file, start: now, parsed: now, ms: 0, parseMs: 0, buildMs: 0, bulkMs: 0, sqlMs: 0 });
+        else if (p.phase === 'parse') files[files.length - 1].parsed = now;
+        else files[files.length - 1].ms = now - files[files.length - 1].start;
+      },
+    });
+    const loadMs = performance.now() - t;
+    inputs.length = 0;
+    heap.sample();
+    for (const f of files) {
+      f.parseMs = f.parsed - f.start;
+      f.buildMs = f.ms - f.parseMs - f.bulkMs - f.sqlMs;
+    }
+
+    let rulesMs = 0, findings = 0, rulesRan = 0;
+    const ruleErrors: string[] = [];
+    if (job.rules) {
+      const pack = loadRulePack(await readRuleFiles(join(ROOT, 'rules')));
+      for (const p of pack.problems) ruleErrors.push(`${p.file}:${p.line}:${p.col}: ${p.message}`);
+      await engine.exec('SET enable_external_access = false');
+      t = performance.now();
+      const run = await runAudit(engine, pack.rules);
+      rulesMs = performance.now() - t;
+      findings = run?.findings.length ?? 0;
+      for (const s of run?.statuses ?? []) {
+        if (s.status === 'ran') rulesRan++;
+        else if (s.status.startsWith('error')) ruleErrors.push(`${s.id}: ${s.status}`);
+      }
+    }
+    const sum = (k: 'parseMs' | 'buildMs' | 'bulkMs' | 'sqlMs') => files.reduce((s, f) => s + f[k], 0);
+    return {
+      engineName: raw.name, engineStartMs, readMs, loadMs, parseMs: sum('parseMs'), buildMs: sum('buildMs'), bulkMs: sum('bulkMs'),
+      sqlMs: sum('sqlMs'), rulesMs,
+      rowsLoaded: report.tables.reduce((s, x) => s + x.rows_loaded, 0), rowsRejected: report.tables.reduce((s, x) => s + x.rows_rejected, 0),
+      bytes, files: files.map(({ start: _s, parsed: _p, ...f }) => f), findings, rulesRan, ruleErrors,
+    };
+  } finally {
+    await raw.close();
+  }
+}
+
+// ---------------------------------------------------------------- the native read_csv reference
+
+const FLAG_YES = ['是', 'y', 'yes', 'true', '1', '√', '✓', '✔', '已', '有', '已盖章', '合格', '已确认', '已审核', '已回签', '已签', '已签字'];
+const PLACEHOLDERS = ['', '-', '—', '/', '无', 'n/a', 'na', 'null', '未签', '待签', '待审', '未签字', '待签字', '待审核'];
+
+/** SQL turning a VARCHAR column of the generated files into the field's typed value. */
+function castSql(col: string, f: FieldDef): string {
+  const v = `trim(${col})`;
+  switch (f.kind) {
+    case 'text': return `NULLIF(${v}, '')`;
+    case 'signature': return `CASE WHEN ${col} IS NULL OR lower(${v}) IN (${PLACEHOLDERS.map(lit).join(', ')}) THEN NULL ELSE ${v} END`;
+    case 'flag': return `coalesce(lower(${v}) IN (${FLAG_YES.map(lit).join(', ')}), false)`;
+    case 'number': return `TRY_CAST(replace(${v}, ',', '') AS DECIMAL(18,4))`;
+    case 'duration':
+      return `CASE WHEN contains(${v}, ':') THEN CAST(split_part(${v}, ':', 1) AS INTEGER) * 60 + CAST(split_part(${v}, ':', 2) AS INTEGER) ELSE TRY_CAST(${v} AS DECIMAL(18,4)) END`;
+    case 'date': return `TRY_CAST(replace(${v}, '/', '-') AS DATE)`;
+    case 'datetime': return `TRY_CAST(replace(${v}, '/', '-') AS TIMESTAMP)`;
+    case 'enum': {
+      const whens = Object.entries(f.values ?? {}).flatMap(([canon, spellings]) =>
+        [canon, ...spellings].map((s) => `WHEN ${lit(s.toLowerCase())} THEN ${lit(canon)}`));
+      return `CASE lower(coalesce(${v}, '')) WHEN '' THEN ${f.emptyValue ? lit(f.emptyValue) : 'NULL'} ${whens.join(' ')} ELSE ${v} END`;
+    }
+  }
+}
+
+async function runReference(job: Job): Promise<Omit<Result, 'peakRss' | 'maxRss' | 'peakHeap'>> {
+  let t = performance.now();
+  const engine = await createEngine('native');
+  const engineStartMs = performance.now() - t;
+  try {
+    t = performance.now();
+    let rows = 0, bytes = 0;
+    const files: FileTiming[] = [];
+    for (const spec of BENCH_FILES) {
+      const def = slipTypeDef(spec.type);
+      if (!def) throw new Error(`unknown type ${spec.type}`);
+      const path = join(job.dir, spec.file);
+      bytes += readFileSync(path).length;
+      const headerOf = new Map(spec.columns.map(([h, f]) => [f, h]));
+      const cols = def.fields.map((f) => {
+        const h = headerOf.get(f.name);
+        return h === undefined ? 'NULL' : castSql(ident(h), f);
+      });
+      const f0 = performance.now();
+      await engine.exec(tableDDL(def));
+      await engine.exec(`INSERT INTO ${ident(def.id)} SELECT ${cols.join(', ')}, ${lit(spec.file)}, '', CAST(row_number() OVER () + 1 AS INTEGER), NULL
+        FROM read_csv(${lit(path)}, header = true, all_varchar = true, delim = ',', quote = '"')`);
+      const ms = performance.now() - f0;
+      files.push({ file: spec.file, ms, parseMs: 0, buildMs: 0, bulkMs: 0, sqlMs: ms });
+      rows += Number((await engine.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${ident(def.id)}`))[0].n);
+    }
+    const loadMs = performance.now() - t;
+    const pack = loadRulePack(await readRuleFiles(join(ROOT, 'rules')));
+    t = performance.now();
+    const run = await runAudit(engine, pack.rules);
+    const rulesMs = performance.now() - t;
+    const statuses = run?.statuses ?? [];
+    return {
+      engineName: engine.name, engineStartMs, readMs: 0, loadMs, parseMs: 0, buildMs: 0, bulkMs: 0, sqlMs: loadMs, rulesMs,
+      rowsLoaded: rows, rowsRejected: 0, bytes, files, findings: run?.findings.length ?? 0,
+      rulesRan: statuses.filter((s) => s.status === 'ran').length,
+      ruleErrors: statuses.filter((s) => s.status.startsWith('error')).map((s) => `${s.id}: ${s.status}`),
+    };
+  } finally {
+    await engine.close();
+  }
+}
+
+async function child(jobFile: string, outFile: string): Promise<void> {
+  const job = JSON.parse(readFileSync(jobFile, 'utf8')) as Job;
+  const rss = startRssSampler();
+  const heap = startHeapSampler();
+  const body = job.mode === 'reference' ? await runReference(job) : await runPipeline(job, heap);
+  heap.sample();
+  heap.stop();
+  const peakRss = rss.peak();
+  await rss.stop();
+  const result: Result = { ...body, peakRss, maxRss: process.resourceUsage().maxRSS * 1024, peakHeap: heap.peak() };
+  writeFileSync(outFile, JSON.stringify(result));
+}
+
+// ---------------------------------------------------------------- the driver
+
+function spawnNode(args: readonly string[], opts: { inherit?: boolean } = {}): Promise<{ code: number; ms: number; stderr: string }> {
+  const started = performance.now();
+  return new Promise((res, rej) => {
+    const p = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', opts.inherit ? 'inherit' : 'pipe', 'pipe'] });
+    let stderr = '';
+    p.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    p.stdout?.resume();
+    p.on('error', rej);
+    p.on('close', (code) => res({ code: code ?? 1, ms: performance.now() - started, stderr }));
+  });
+}
+
+async function measure(job: Job, work: string, profileDir?: string): Promise<Result> {
+  const jobFile = join(work, 'job.json');
+  const outFile = join(work, 'result.json');
+  rmSync(outFile, { force: true });
+  writeFileSync(jobFile, JSON.stringify(job));
+  const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const r = await spawnNode([...prof, '--import', 'tsx', SELF, '--child', jobFile, '--result', outFile]);
+  if (r.code !== 0 || !existsSync(outFile)) throw new Error(`measurement failed (exit ${r.code}):\n${r.stderr}`);
+  return JSON.parse(readFileSync(outFile, 'utf8')) as Result;
+}
+
+/** Generate the data set for a size unless an identical one is cached. */
+async function ensureData(rows: number): Promise<string> {
+  const dir = join(ROOT, '.bench', String(rows));
+  const marker = join(dir, '.complete');
+  const want = JSON.stringify({ version: BENCH_DATA_VERSION, rows });
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === want) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  process.stderr.write(`generating ${rows} outbound lines into .bench/${rows}/ …\n`);
+  const r = await spawnNode(['--import', 'tsx', join(ROOT, 'scripts', 'bench-data.ts'), '--rows', String(rows), '--out', dir]);
+  if (r.code !== 0) throw new Error(`bench-data failed:\n${r.stderr}`);
+  process.stderr.write(`  generated in ${(r.ms / 1000).toFixed(1)} s\n`);
+  writeFileSync(marker, want);
+  return dir;
+}
+
+/** The CLI end to end; RSS from /usr/bin/time where the system has it. */
+async function timeCli(dir: string, engine: EngineKind, work: string): Promise<{ ms: number; rss: number | null; own: string }> {
+  const out = join(work, 'cli-out');
+  const args = ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...inputNames(false).map((n) => join(dir, n)), '--out', out, '--engine', engine];
+  const gnuTime = '/usr/bin/time';
+  const started = performance.now();
+  let stdout: string;
+  let rss: number | null = null;
+  if (existsSync(gnuTime)) {
+    const rssFile = join(work, 'cli-rss');
+    stdout = execFileSync(gnuTime, ['-f', '%M', '-o', rssFile, process.execPath, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).toString();
+    rss = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) * 1024;
+  } else {
+    stdout = execFileSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).toString();
+  }
+  const ms = performance.now() - started;
+  return { ms, rss, own: /in ([\d.]+) s/.exec(stdout)?.[1] ?? '?' };
+}
+
+/** Top functions by self time of a .cpuprofile. */
+function summariseProfile(dir: string, top = 18): string[] {
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) return ['(no profile written)'];
+  const prof = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+    samples: number[]; timeDeltas: number[];
+  };
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  prof.samples.forEach((id, i) => {
+    const n = byId.get(id);
+    const dt = prof.timeDeltas[i] ?? 0;
+    if (!n || n.callFrame.functionName === '(idle)') return;
+    total += dt;
+    const cf = n.callFrame;
+    const where = cf.url ? `${cf.url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '').replace(/^.*node_modules\//, '')}${cf.lineNumber > 0 ? `:${cf.lineNumber + 1}` : ''}` : '';
+    const key = `${cf.functionName || '(anonymous)'} ${where}`.trim();
+    self.set(key, (self.get(key) ?? 0) + dt);
+  });
+  return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
+    .map(([k, us]) => `${(us / 1e6).toFixed(2).padStart(7)} s ${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
+}
+
+const s = (ms: number): string => (ms / 1000).toFixed(2);
+const mb = (b: number): string => (b / 1048576).toFixed(0);
+
+async function driver(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rows: { type: 'string' }, sizes: { type: 'string', default: '100000,1000000' }, engine: { type: 'string', default: 'native' },
+      'skip-gbk': { type: 'boolean', default: false }, cli: { type: 'boolean', default: false },
+      reference: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false },
+    },
+  });
+  const sizes = (values.rows ?? values.sizes).split(',').map((x) => Number(x.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error('--rows/--sizes: integers ≥ 10');
+  if (values.engine !== 'native' && values.engine !== 'wasm') throw new Error('--engine: native or wasm');
+  const engine = values.engine as EngineKind;
+  const work = mkdtempSync(join(tmpdir(), 'slip-bench-'));
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+
+  interface SizeRow { rows: number; utf: Result; gbk?: Result; cli?: { ms: number; rss: number | null; own: string }; ref?: Result; profile?: string[] }
+  const table: SizeRow[] = [];
+  try {
+    for (const rows of sizes) {
+      const dir = await ensureData(rows);
+      process.stderr.write(`${rows}: load + rules (${engine}, UTF-8) …\n`);
+      const row: SizeRow = { rows, utf: await measure({ mode: 'pipeline', dir, gbk: false, rules: true, engine }, work) };
+      if (!values['skip-gbk']) {
+        process.stderr.write(`${rows}: load (${engine}, outbound as GBK) …\n`);
+        row.gbk = await measure({ mode: 'pipeline', dir, gbk: true, rules: false, engine }, work);
+      }
+      if (values.cli) {
+        process.stderr.write(`${rows}: CLI end to end …\n`);
+        row.cli = await timeCli(dir, engine, work);
+      }
+      if (values.reference) {
+        process.stderr.write(`${rows}: native read_csv reference …\n`);
+        row.ref = await measure({ mode: 'reference', dir, gbk: false, rules: true, engine: 'native' }, work);
+      }
+      if (values.profile && rows === Math.max(...sizes)) {
+        // A separate run, so that the profiler's overhead stays out of the figures above.
+        process.stderr.write(`${rows}: CPU profile of the load (UTF-8) …\n`);
+        const profileDir = mkdtempSync(join(work, 'prof-'));
+        await measure({ mode: 'pipeline', dir, gbk: false, rules: false, engine }, work, profileDir);
+        row.profile = summariseProfile(profileDir);
+      }
+      table.push(row);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  const first = table[0];
+  const loadOf = (r: Result) => r.readMs + r.loadMs;
+  const totalOf = (r: Result) => loadOf(r) + r.rulesMs;
+  say('');
+  say(`engine: ${first.utf.engineName}; node ${process.version}; load = read files + loadFiles (all 12 files); total = load + rules; engine start not included`);
+  const head = ['outbound lines', 'all rows', 'MB', 'load s', 'rows/s', 'GBK load s', 'GBK/UTF-8', 'rules s', 'total s', 'peak RSS MB', 's per M lines', `growth vs ${first.rows}`];
+  const lines = table.map((r) => {
+    const u = r.utf;
+    return [
+      String(r.rows), String(u.rowsLoaded), (u.bytes / 1e6).toFixed(0), s(loadOf(u)), String(Math.round(u.rowsLoaded / (loadOf(u) / 1000))),
+      r.gbk ? s(loadOf(r.gbk)) : '-', r.gbk ? (loadOf(r.gbk) / loadOf(u)).toFixed(2) : '-', s(u.rulesMs), s(totalOf(u)),
+      mb(Math.max(u.peakRss, r.gbk?.peakRss ?? 0)), s(totalOf(u) / (r.rows / 1e6)),
+      r === first ? '1.00' : `${(totalOf(u) / totalOf(first.utf)).toFixed(2)} (rows ×${(r.rows / first.rows).toFixed(0)})`,
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i])).join(' | ')} |`;
+  say(fmt(head));
+  say(`|${widths.map((w) => '-'.repeat(w + 1) + ':').join('|')}|`);
+  for (const l of lines) say(fmt(l));
+
+  for (const r of table) {
+    const u = r.utf;
+    say('');
+    say(`## ${r.rows} outbound lines`);
+    say(`  engine start ${s(u.engineStartMs)} s; read files ${s(u.readMs)} s; loadFiles ${s(u.loadMs)} s = hash+decode+CSV parse ${s(u.parseMs)} + detect+build rows ${s(u.buildMs)} + bulk load (loadColumns) ${s(u.bulkMs)} + typed INSERT…SELECT ${s(u.sqlMs)}`);
+    say(`  rows loaded ${u.rowsLoaded}, rejected ${u.rowsRejected}; rules: ${u.rulesRan} ran, ${u.findings} findings, ${s(u.rulesMs)} s${u.ruleErrors.length ? `; problems: ${u.ruleErrors.join(' | ')}` : ''}`);
+    say(`  memory (UTF-8 run): peak RSS sampled ${mb(u.peakRss)} MB, kernel high-water ${mb(u.maxRss)} MB, heapUsed peak ≥ ${mb(u.peakHeap)} MB`);
+    const ob = (x: Result) => x.files.find((f) => f.file.startsWith('outbound'));
+    const o = ob(u);
+    if (o) say(`  outbound.csv: ${s(o.ms)} s = parse ${s(o.parseMs)} + build ${s(o.buildMs)} + bulk ${s(o.bulkMs)} + insert ${s(o.sqlMs)}`);
+    const og = r.gbk && ob(r.gbk);
+    if (r.gbk && og && o) {
+      say(`  ${GBK_OUTBOUND}: ${s(og.ms)} s = parse ${s(og.parseMs)} + build ${s(og.buildMs)} + bulk ${s(og.bulkMs)} + insert ${s(og.sqlMs)} (×${(og.ms / o.ms).toFixed(2)} the UTF-8 file); GBK run peak RSS ${mb(r.gbk.peakRss)} MB`);
+    }
+    const others = u.files.filter((f) => !f.file.startsWith('outbound')).sort((a, b) => b.ms - a.ms).slice(0, 4);
+    say(`  slowest other files: ${others.map((f) => `${f.file} ${s(f.ms)} s`).join(', ')}`);
+    if (r.cli) say(`  CLI end to end: ${s(r.cli.ms)} s wall (its own load+rules+outputs: ${r.cli.own} s), peak RSS ${r.cli.rss === null ? '-' : `${mb(r.cli.rss)} MB`}`);
+    if (r.ref) {
+      say(`  reference, native read_csv (all VARCHAR, cast in SQL): load ${s(r.ref.loadMs)} s, rules ${s(r.ref.rulesMs)} s, total ${s(r.ref.loadMs + r.ref.rulesMs)} s, ${r.ref.rowsLoaded} rows, ${r.ref.findings} findings, peak RSS ${mb(r.ref.peakRss)} MB`);
+    }
+    if (r.profile) {
+      say('  CPU profile of a separate load run (UTF-8, no rules), main thread, top functions by self time (idle excluded):');
+      for (const l of r.profile) say(`    ${l}`);
+    }
+  }
+}
+
+const argv = process.argv.slice(2);
+const at = argv.indexOf('--child');
+const main = at >= 0 ? child(argv[at + 1], argv[argv.indexOf('--result') + 1]) : driver();
+main.catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});

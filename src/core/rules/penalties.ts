@@ -1,0 +1,49 @@
+/**
+ * The §2.4 penalty ledger: every finding with a penalty charged to its responsible
+ * person, summed per person, month, rule and note. Sums are exact (integer cents), so
+ * the ledger matches the findings to the cent on every engine.
+ */
+import type { Finding } from './types';
+
+export interface PenaltyRow {
+  /** The person charged; '' when the slip names nobody in the charged field. */
+  responsible: string;
+  /** YYYY-MM of the finding date ('' when the finding has no date). */
+  month: string;
+  rule_id: string;
+  findings: number;
+  /** Decimal text with two decimals. */
+  amount: string;
+  note: string | null;
+}
+
+function toCents(s: string): bigint {
+  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(s.trim());
+  if (!m) throw new Error(`penalty is not a decimal with at most 2 places: ${s}`);
+  const cents = BigInt(m[2]) * 100n + BigInt((m[3] ?? '').padEnd(2, '0'));
+  return m[1] ? -cents : cents;
+}
+
+function fromCents(c: bigint): string {
+  const neg = c < 0n;
+  const a = neg ? -c : c;
+  return `${neg ? '-' : ''}${a / 100n}.${String(a % 100n).padStart(2, '0')}`;
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function buildPenaltyLedger(findings: readonly Finding[]): PenaltyRow[] {
+  const groups = new Map<string, { row: Omit<PenaltyRow, 'amount'>; cents: bigint }>();
+  for (const f of findings) {
+    if (f.penalty === null) continue;
+    const row = { responsible: f.responsible ?? '', month: f.date?.slice(0, 7) ?? '', rule_id: f.rule_id, findings: 0, note: f.penalty_note };
+    const key = JSON.stringify([row.responsible, row.month, row.rule_id, row.note]);
+    const g = groups.get(key) ?? { row, cents: 0n };
+    g.row.findings++;
+    g.cents += toCents(f.penalty);
+    groups.set(key, g);
+  }
+  return [...groups.values()]
+    .map((g) => ({ ...g.row, amount: fromCents(g.cents) }))
+    .sort((a, b) => cmp(a.responsible, b.responsible) || cmp(a.month, b.month) || cmp(a.rule_id, b.rule_id) || cmp(a.note ?? '', b.note ?? ''));
+}

@@ -1,0 +1,92 @@
+/**
+ * Runs a rule pack against the loaded slip tables: which types are present is read from
+ * the engine, each rule runs on its own (one failing rule does not stop the others),
+ * and findings come back in one deterministic order.
+ */
+import type { Engine } from '../engine';
+import type { SlipTypeId } from '../types';
+import { SLIP_TYPES } from '../schema/slip-types';
+import { ident } from '../sql/sql';
+import { compileRule } from './compile';
+import type { Rule } from './rule';
+import { SEVERITIES, type Finding, type RuleStatus, type Severity } from './types';
+
+export interface RunContext {
+  asOf: string;
+  /** Parameter overrides per rule id. */
+  params?: Record<string, Record<string, unknown>>;
+  /** Rule ids switched off. */
+  disabled?: ReadonlySet<string>;
+}
+
+/** Slip tables present in the engine. */
+export async function loadedTypes(engine: Engine): Promise<Set<SlipTypeId>> {
+  const rows = await engine.query<{ table_name: string }>(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'`,
+  );
+  const names = new Set(rows.map((r) => r.table_name));
+  return new Set(SLIP_TYPES.filter((t) => names.has(t.id)).map((t) => t.id));
+}
+
+const cmp = (a: string | null, b: string | null): number => {
+  const x = a ?? '';
+  const y = b ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+/** The contract's order: rule_id, slip_no, source_file, source_row, then sheet and detail. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return cmp(a.rule_id, b.rule_id) || cmp(a.slip_no, b.slip_no) || cmp(a.source_file, b.source_file)
+    || (a.source_row ?? 0) - (b.source_row ?? 0) || cmp(a.sheet, b.sheet) || cmp(a.detail, b.detail);
+}
+
+function toFinding(r: Record<string, unknown>): Finding {
+  const s = (k: string): string | null => (r[k] === null || r[k] === undefined ? null : String(r[k]));
+  const severity = s('severity');
+  if (!SEVERITIES.includes(severity as Severity)) throw new Error(`bad severity ${String(severity)}`);
+  return {
+    rule_id: s('rule_id') ?? '', severity: severity as Severity, slip_type: s('slip_type') ?? '', slip_no: s('slip_no'),
+    date: s('date'), responsible: s('responsible'), amount: s('amount'), penalty: s('penalty'), penalty_note: s('penalty_note'),
+    source_file: s('source_file') ?? '', sheet: s('sheet'), source_row: r.source_row === null ? null : Number(r.source_row),
+    detail: s('detail'),
+  };
+}
+
+export async function runRules(
+  engine: Engine, rules: readonly Rule[], ctx: RunContext,
+): Promise<{ statuses: RuleStatus[]; findings: Finding[] }> {
+  const loaded = await loadedTypes(engine);
+  const statuses: RuleStatus[] = [];
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    const base = { id: rule.id, severity: rule.severity, clause: rule.clause };
+    if (ctx.disabled?.has(rule.id)) { statuses.push({ ...base, findings: 0, status: 'off' }); continue; }
+    try {
+      const c = compileRule(rule, { asOf: ctx.asOf, loaded, params: ctx.params?.[rule.id] });
+      if (c.status === 'not-run') { statuses.push({ ...base, findings: 0, status: `not run: needs ${c.needs.join(', ')}` }); continue; }
+      const rows = (await engine.query(c.sql)).map(toFinding);
+      findings.push(...rows);
+      statuses.push({ ...base, findings: rows.length, status: 'ran' });
+    } catch (e) {
+      statuses.push({ ...base, findings: 0, status: `error: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` });
+    }
+  }
+  statuses.sort((a, b) => cmp(a.id, b.id));
+  findings.sort(compareFindings);
+  return { statuses, findings };
+}
+
+/**
+ * The default as-of date: the last day of the month holding the latest primary date in
+ * the loaded data (RULES.md), so that a month's export is judged at that month's end.
+ */
+export async function defaultAsOf(engine: Engine): Promise<string | null> {
+  const loaded = await loadedTypes(engine);
+  const parts = SLIP_TYPES.filter((t) => loaded.has(t.id) && t.primaryDate)
+    .map((t) => `SELECT max(CAST(${ident(t.primaryDate!)} AS DATE)) AS d FROM ${ident(t.id)}`);
+  if (parts.length === 0) return null;
+  const rows = await engine.query<{ d: string | null }>(
+    `SELECT CAST(last_day(max(d)) AS VARCHAR) AS d FROM (${parts.join(' UNION ALL ')})`,
+  );
+  return rows[0]?.d ?? null;
+}

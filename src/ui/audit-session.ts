@@ -1,0 +1,251 @@
+/**
+ * One audit as the app runs it: the files handed over so far, their load reports and
+ * rejects, the rule options, and the latest findings (kept in a DuckDB table so the
+ * findings view can filter, sort and page 100k+ rows). Engine-agnostic, so it runs in
+ * the browser worker and under Node in tests.
+ */
+import type { Engine, Row } from '../core/engine';
+import type { InputFile, TableReport } from '../core/audit/types';
+import type { Reject, SlipTypeId, Text } from '../core/types';
+import type { Finding, RuleStatus } from '../core/rules/types';
+import { loadFiles } from '../core/audit/load';
+import { sha256Hex } from '../core/audit/hash';
+import { computeKpis, type Kpis } from '../core/audit/kpis';
+import { renderOutputs, type OutPenalty } from '../core/audit/outputs';
+import { SLIP_TYPE_IDS, slipTypeDef } from '../core/schema/slip-types';
+import { ident, lit } from '../core/sql/sql';
+import { loadRulePack } from '../core/rules/load';
+import { defaultAsOf, runRules } from '../core/rules/run';
+import { buildPenaltyLedger } from '../core/rules/penalties';
+import type { Rule } from '../core/rules/rule';
+import { FINDING_COLUMNS, FINDINGS_TABLE, countSql, createFindingsSql, facetSql, pageSql } from './findings-sql';
+import type {
+  AuditSnapshot, ExportKind, Facets, FindingRow, FindingsFilter, ProgressMessage, RuleOptions, RuleView, SlipDetail,
+} from './rpc';
+
+export const PRODUCT_VERSION = '0.1.0';
+
+interface HeldFile { name: string; bytes: Uint8Array; type?: SlipTypeId; sha256: string }
+
+export class AuditSession {
+  private files = new Map<string, HeldFile>();
+  private reports = new Map<string, TableReport[]>();
+  private rejectsByFile = new Map<string, Reject[]>();
+  private options: RuleOptions = { asOf: null, disabled: [], params: {} };
+  private rules: Rule[];
+  private ruleProblems: string[];
+  private ruleFiles: { path: string; text: string; sha256?: string }[];
+  private asOf = '';
+  private statuses: RuleStatus[] = [];
+  private findings: Finding[] = [];
+  private penalties: OutPenalty[] = [];
+  /** The findings table exists once the first run has stored it. */
+  private ran = false;
+
+  constructor(
+    readonly engine: Engine,
+    ruleFiles: { path: string; text: string }[],
+    private readonly progress: (p: Omit<ProgressMessage, 'kind'>) => void = () => {},
+  ) {
+    const pack = loadRulePack(ruleFiles);
+    this.rules = [...pack.rules];
+    this.ruleProblems = pack.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`);
+    this.ruleFiles = ruleFiles;
+  }
+
+  async addFiles(files: { name: string; bytes: Uint8Array }[]): Promise<AuditSnapshot> {
+    const fresh: HeldFile[] = [];
+    for (const f of files) {
+      const sha256 = await sha256Hex(f.bytes);
+      const same = [...this.files.values()].find((h) => h.sha256 === sha256 && h.name !== f.name);
+      if (same) {
+        this.reports.set(f.name, [duplicateReport(f.name, sha256, same.name)]);
+        continue;
+      }
+      if (this.files.has(f.name)) await this.purge(f.name);
+      const held = { name: f.name, bytes: f.bytes, sha256 };
+      this.files.set(f.name, held);
+      fresh.push(held);
+    }
+    await this.load(fresh);
+    return this.run();
+  }
+
+  /** Load one file again with its slip type forced ('' = detect). */
+  async retypeFile(name: string, type: SlipTypeId | ''): Promise<AuditSnapshot> {
+    const held = this.files.get(name);
+    if (!held) throw new Error(`no such file: ${name}`);
+    await this.purge(name);
+    held.type = type || undefined;
+    await this.load([held]);
+    return this.run();
+  }
+
+  async removeFile(name: string): Promise<AuditSnapshot> {
+    await this.purge(name);
+    this.files.delete(name);
+    this.reports.delete(name);
+    return this.run();
+  }
+
+  async setRuleOptions(options: RuleOptions): Promise<AuditSnapshot> {
+    this.options = options;
+    return this.run();
+  }
+
+  async findingsPage(filter: FindingsFilter, offset: number, limit: number): Promise<{ total: number; rows: FindingRow[] }> {
+    if (!this.ran) return { total: 0, rows: [] };
+    const total = Number((await this.engine.query(countSql(filter)))[0]?.n ?? 0);
+    const rows = (await this.engine.query(pageSql(filter, offset, limit))) as unknown as FindingRow[];
+    return { total, rows };
+  }
+
+  async facets(): Promise<Facets> {
+    if (!this.ran) return { rule: [], severity: [], slipType: [], person: [], month: [] };
+    const get = async (c: Parameters<typeof facetSql>[0]) =>
+      (await this.engine.query<{ key: string; count: number }>(facetSql(c))).map((r) => ({ key: String(r.key), count: Number(r.count) }));
+    return { rule: await get('rule_id'), severity: await get('severity'), slipType: await get('slip_type'), person: await get('responsible'), month: await get('month') };
+  }
+
+  /** The finding and the rows of its slip in the same source file (or its own row when the slip has none). */
+  async slipDetail(id: number): Promise<SlipDetail | null> {
+    if (!this.ran) return null;
+    const rows = await this.engine.query(`SELECT ${FINDING_COLUMNS.map(ident).join(', ')} FROM ${ident(FINDINGS_TABLE)} WHERE id = ${lit(id)}`);
+    const finding = rows[0] as unknown as FindingRow | undefined;
+    if (!finding) return null;
+    const def = slipTypeDef(finding.slip_type);
+    if (!def || !(await this.tableNames()).has(def.id)) return { finding, lines: [] };
+    const from = `SELECT COLUMNS(*)::VARCHAR FROM ${ident(def.id)} WHERE source_file = ${lit(finding.source_file)}`;
+    let lines: Row[] = [];
+    if (finding.slip_no !== null) lines = await this.engine.query(`${from} AND ${ident(def.key)} = ${lit(finding.slip_no)} ORDER BY source_row`);
+    if (lines.length === 0 && finding.source_row !== null) {
+      lines = await this.engine.query(`${from} AND source_row = ${lit(finding.source_row)}`);
+    }
+    return { finding, lines };
+  }
+
+  rejectsPage(offset: number, limit: number): { total: number; rows: Reject[] } {
+    const all = this.allRejects();
+    return { total: all.length, rows: all.slice(offset, offset + limit) };
+  }
+
+  async exportFile(kind: ExportKind, lang: 'zh' | 'en'): Promise<string> {
+    const files = await renderOutputs({
+      asOf: this.asOf, lang, productVersion: PRODUCT_VERSION,
+      load: { tables: this.allTables(), rejects: this.allRejects() },
+      statuses: this.statuses, findings: this.findings, penalties: this.penalties,
+      kpis: kind === 'summary.json' || kind === 'evidence.json' ? await this.kpis() : null,
+      titles: this.titles(),
+      rules: await Promise.all(this.rules.map(async (r) => ({
+        id: r.id, file: r.file, sha256: await sha256Hex(this.ruleFiles.find((f) => f.path === r.file)?.text ?? ''),
+        params: { ...r.params, ...(this.options.params[r.id] ?? {}) },
+      }))),
+      inputs: [...this.files.values()].map((f) => ({ name: f.name, size: f.bytes.length, sha256: f.sha256 })),
+    });
+    return files[kind];
+  }
+
+  async kpis(): Promise<Kpis | null> {
+    if (!this.asOf) return null;
+    return computeKpis(this.engine, this.asOf, this.findings, this.penalties);
+  }
+
+  private async load(files: HeldFile[]): Promise<void> {
+    if (files.length === 0) return;
+    const inputs: InputFile[] = files.map((f) => ({ name: f.name, bytes: f.bytes, type: f.type }));
+    const report = await loadFiles(this.engine, inputs, {
+      onProgress: (p) => this.progress({ stage: p.phase, file: p.file, rows: p.rows, index: p.index, total: p.total }),
+    });
+    for (const f of files) {
+      this.reports.set(f.name, report.tables.filter((t) => t.name === f.name));
+      this.rejectsByFile.set(f.name, report.rejects.filter((r) => r.source_file === f.name));
+    }
+  }
+
+  /** Remove a file's rows from every slip table, and its rejects. */
+  private async purge(name: string): Promise<void> {
+    const tables = await this.tableNames();
+    for (const t of SLIP_TYPE_IDS) {
+      if (tables.has(t)) await this.engine.exec(`DELETE FROM ${ident(t)} WHERE source_file = ${lit(name)}`);
+    }
+    this.rejectsByFile.delete(name);
+  }
+
+  private async tableNames(): Promise<Set<string>> {
+    const rows = await this.engine.query<{ t: string }>("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'main'");
+    return new Set(rows.map((r) => r.t));
+  }
+
+  private async run(): Promise<AuditSnapshot> {
+    this.progress({ stage: 'rules', file: '', rows: 0, index: 0, total: this.rules.length });
+    const loaded = this.allTables().some((t) => t.status === 'loaded');
+    this.asOf = this.options.asOf ?? (loaded ? (await defaultAsOf(this.engine)) ?? '' : '');
+    if (this.asOf) {
+      const result = await runRules(this.engine, this.rules, { asOf: this.asOf, params: this.options.params, disabled: new Set(this.options.disabled) });
+      this.statuses = [...result.statuses];
+      this.findings = [...result.findings];
+      this.penalties = buildPenaltyLedger(this.findings);
+    } else {
+      this.statuses = this.rules.map((r) => ({ id: r.id, severity: r.severity, clause: r.clause, findings: 0, status: 'not run: no data' }));
+      this.findings = [];
+      this.penalties = [];
+    }
+    await this.storeFindings();
+    this.progress({ stage: 'done', file: '', rows: this.findings.length, index: 0, total: 0 });
+    return this.snapshot();
+  }
+
+  private async storeFindings(): Promise<void> {
+    const stage = '_findings_stage';
+    const cols = [...FINDING_COLUMNS];
+    const data = cols.map((c) => this.findings.map((f, i) => {
+      if (c === 'id') return String(i);
+      const v = f[c as keyof Finding];
+      return v === null || v === undefined ? null : String(v);
+    }));
+    await this.engine.loadColumns(stage, cols, data);
+    await this.engine.exec(createFindingsSql(stage));
+    await this.engine.exec(`DROP TABLE ${ident(stage)}`);
+    this.ran = true;
+  }
+
+  private snapshot(): AuditSnapshot {
+    const byId = new Map(this.statuses.map((s) => [s.id, s]));
+    const rules: RuleView[] = this.rules.map((r) => {
+      const s = byId.get(r.id);
+      const override = this.options.params[r.id] ?? {};
+      return {
+        id: r.id, title: r.title, clause: r.clause, severity: s?.severity ?? r.severity,
+        enabled: !this.options.disabled.includes(r.id), status: s?.status ?? '', findings: s?.findings ?? 0,
+        params: Object.entries(r.params ?? {})
+          .filter(([, v]) => typeof v !== 'object')
+          .map(([name, v]) => ({ name, value: (override[name] ?? v) as string | number | boolean })),
+      };
+    });
+    return {
+      engine: this.engine.name, tables: this.allTables(), rejectCount: this.allRejects().length,
+      asOf: this.asOf, asOfSet: this.options.asOf !== null, rules, ruleProblems: this.ruleProblems,
+      totalFindings: this.findings.length,
+    };
+  }
+
+  private titles(): Map<string, Text> {
+    return new Map(this.rules.map((r) => [r.id, r.title]));
+  }
+
+  private allTables(): TableReport[] {
+    return [...this.reports.values()].flat();
+  }
+
+  private allRejects(): Reject[] {
+    return [...this.rejectsByFile.values()].flat();
+  }
+}
+
+function duplicateReport(name: string, sha256: string, of: string): TableReport {
+  return {
+    name, sha256, sheet: '', slip_type: '', encoding: '', status: 'skipped', reason: `duplicate: same content as ${of}`,
+    refusal: { code: 'duplicate', detail: { of } },
+    rows_read: 0, rows_loaded: 0, rows_rejected: 0, rows_blank: 0, rows_totals: 0,
+  };
+}

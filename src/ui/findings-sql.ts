@@ -1,0 +1,70 @@
+/**
+ * SQL over the worker's `findings` table, built from the user's filter. Every value
+ * goes through lit(); sort keys come from a fixed list, so nothing typed is spliced in.
+ */
+import { ident, lit } from '../core/sql/sql';
+import type { FindingsFilter, SortKey } from './rpc';
+
+export const FINDINGS_TABLE = '_findings';
+
+/** Columns of the findings table, in order; `id` is the finding's index in the run. */
+export const FINDING_COLUMNS = [
+  'id', 'rule_id', 'severity', 'slip_type', 'slip_no', 'date', 'responsible', 'amount', 'penalty',
+  'penalty_note', 'source_file', 'sheet', 'source_row', 'detail',
+] as const;
+
+const SORTABLE: Record<SortKey, string> = {
+  rule_id: 'rule_id', severity: 'sev_rank', slip_type: 'slip_type', slip_no: 'slip_no', date: 'date',
+  responsible: 'responsible', amount: 'amount', penalty: 'penalty', source_file: 'source_file',
+};
+
+export const EMPTY_FILTER: FindingsFilter = {
+  rule: '', severity: '', slipType: '', person: '', month: '', q: '', sort: 'rule_id', desc: false,
+};
+
+/** The typed findings table from a VARCHAR staging table of the same columns. */
+export function createFindingsSql(stage: string): string {
+  return `CREATE OR REPLACE TABLE ${ident(FINDINGS_TABLE)} AS SELECT
+    CAST(id AS INTEGER) AS id, rule_id, severity,
+    CASE severity WHEN 'critical' THEN 3 WHEN 'violation' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END AS sev_rank,
+    slip_type, slip_no, date, substr(date, 1, 7) AS month, responsible,
+    TRY_CAST(amount AS DOUBLE) AS amount, TRY_CAST(penalty AS DOUBLE) AS penalty, penalty_note,
+    source_file, sheet, TRY_CAST(source_row AS INTEGER) AS source_row, detail
+    FROM ${ident(stage)}`;
+}
+
+/** WHERE clause for a filter ('' when nothing is filtered). */
+export function whereSql(f: FindingsFilter): string {
+  const conds: string[] = [];
+  if (f.rule) conds.push(`rule_id = ${lit(f.rule)}`);
+  if (f.severity) conds.push(`severity = ${lit(f.severity)}`);
+  if (f.slipType) conds.push(`slip_type = ${lit(f.slipType)}`);
+  if (f.person) conds.push(`coalesce(responsible, '') = ${lit(f.person)}`);
+  if (f.month) conds.push(`coalesce(month, '') = ${lit(f.month)}`);
+  const q = f.q.trim();
+  if (q) {
+    const hay = ['rule_id', 'slip_no', 'responsible', 'detail', 'source_file', 'date']
+      .map((c) => `coalesce(${ident(c)}, '')`).join(` || ' ' || `);
+    conds.push(`contains(lower(${hay}), ${lit(q.toLowerCase())})`);
+  }
+  return conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+}
+
+export function countSql(f: FindingsFilter): string {
+  return `SELECT count(*)::INTEGER AS n FROM ${ident(FINDINGS_TABLE)} ${whereSql(f)}`;
+}
+
+/** One page of findings, sorted; ties keep the run's order. */
+export function pageSql(f: FindingsFilter, offset: number, limit: number): string {
+  const key = SORTABLE[f.sort] ?? 'rule_id';
+  const dir = f.desc ? 'DESC' : 'ASC';
+  const cols = FINDING_COLUMNS.map(ident).join(', ');
+  return `SELECT ${cols} FROM ${ident(FINDINGS_TABLE)} ${whereSql(f)}
+    ORDER BY ${ident(key)} ${dir} NULLS LAST, id LIMIT ${lit(Math.max(0, Math.floor(limit)))} OFFSET ${lit(Math.max(0, Math.floor(offset)))}`;
+}
+
+/** Distinct values and their counts for one filter column. */
+export function facetSql(column: 'rule_id' | 'severity' | 'slip_type' | 'responsible' | 'month'): string {
+  return `SELECT coalesce(${ident(column)}, '') AS key, count(*)::INTEGER AS count FROM ${ident(FINDINGS_TABLE)}
+    GROUP BY 1 ORDER BY 1`;
+}

@@ -1,0 +1,52 @@
+/// <reference lib="webworker" />
+/**
+ * The audit worker: owns the DuckDB engine, the user's files and the latest run, so that
+ * parsing, loading and rule queries never freeze the page. Calls are served one at a
+ * time, in order, so a query never sees a half-built table.
+ */
+import { createBrowserEngine } from '../engine/duckdb-browser';
+import { AuditSession } from './audit-session';
+import type { CallMessage, FromWorker, ProgressMessage, WorkerApi } from './rpc';
+
+/** The product's rule pack, bundled at build time. */
+const RULE_FILES = Object.entries(
+  import.meta.glob<string>('/rules/*.yaml', { query: '?raw', import: 'default', eager: true }),
+).map(([path, text]) => ({ path: path.replace(/^\//, ''), text }));
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (m: FromWorker) => scope.postMessage(m);
+const progress = (p: Omit<ProgressMessage, 'kind'>) => post({ kind: 'progress', ...p });
+
+let session: Promise<AuditSession> | null = null;
+const getSession = () => {
+  session ??= (async () => {
+    progress({ stage: 'engine', file: '', rows: 0, index: 0, total: 0 });
+    return new AuditSession(await createBrowserEngine(), RULE_FILES, progress);
+  })();
+  return session;
+};
+
+const api: WorkerApi = {
+  async init() { return { engine: (await getSession()).engine.name }; },
+  async addFiles(files) { return (await getSession()).addFiles(files); },
+  async retypeFile(name, type) { return (await getSession()).retypeFile(name, type); },
+  async removeFile(name) { return (await getSession()).removeFile(name); },
+  async setRuleOptions(options) { return (await getSession()).setRuleOptions(options); },
+  async findingsPage(filter, offset, limit) { return (await getSession()).findingsPage(filter, offset, limit); },
+  async facets() { return (await getSession()).facets(); },
+  async slipDetail(id) { return (await getSession()).slipDetail(id); },
+  async rejects(offset, limit) { return (await getSession()).rejectsPage(offset, limit); },
+  async exportFile(kind, lang) { return (await getSession()).exportFile(kind, lang); },
+  async kpis() { return (await getSession()).kpis(); },
+};
+
+let queue: Promise<unknown> = Promise.resolve();
+
+scope.onmessage = (e: MessageEvent<CallMessage>) => {
+  const { id, method, args } = e.data;
+  const run = () => (api[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+  queue = queue.then(run).then(
+    (value) => post({ kind: 'reply', id, ok: true, value }),
+    (err: unknown) => post({ kind: 'reply', id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+  );
+};

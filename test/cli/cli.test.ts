@@ -1,0 +1,121 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+
+function audit(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const OUTPUT_FILES = ['violations.csv', 'rejects.csv', 'penalties.csv', 'summary.json', 'evidence.json'];
+
+interface Summary {
+  as_of: string;
+  files: { name: string; sheet: string; status: string; slip_type: string; rows_read: number; rows_loaded: number; rows_rejected: number; rows_blank: number; rows_totals: number }[];
+  rules: { id: string; findings: number; status: string }[];
+  kpis: Record<string, unknown>;
+}
+
+describe('CLI on sample-data', () => {
+  let out: string;
+  let first: ReturnType<typeof audit>;
+  beforeAll(() => {
+    out = mkdtempSync(join(tmpdir(), 'audit-'));
+    first = audit('sample-data', '--out', out);
+  });
+
+  test('exits 0 and writes every output file', () => {
+    expect(first.stderr).not.toMatch(/internal error/);
+    expect(first.code).toBe(0);
+    for (const f of OUTPUT_FILES) expect(readFileSync(join(out, f)).length).toBeGreaterThan(0);
+    expect(first.stdout).toMatch(/findings/);
+  });
+
+  test('violations.csv has the contract columns, BOM and sorted rows', () => {
+    const text = readFileSync(join(out, 'violations.csv'), 'utf8');
+    expect(text.startsWith('\uFEFFrule_id,severity,slip_type,slip_no,date,responsible,amount,penalty,source_file,source_row,message\r\n')).toBe(true);
+    const ids = text.trim().split('\r\n').slice(1).map((l) => l.split(',')[0]);
+    expect(ids.length).toBeGreaterThan(0);
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  test('every file reconciles: rows read = loaded + rejected + blank + totals', () => {
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.as_of).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const loaded = summary.files.filter((f) => f.status === 'loaded');
+    expect(new Set(loaded.map((f) => f.slip_type)).size).toBe(12);
+    for (const f of summary.files) {
+      expect(f.rows_read, `${f.name} ${f.sheet}`).toBe(f.rows_loaded + f.rows_rejected + f.rows_blank + f.rows_totals);
+    }
+  });
+
+  test('every rule ran and found its planted breaches', () => {
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+    const planted = JSON.parse(readFileSync('sample-data/planted.json', 'utf8')) as { rules: Record<string, { planted: string[]; must_not_fire: string[] }> };
+    const findings = readFileSync(join(out, 'violations.csv'), 'utf8').trim().split('\r\n').slice(1).map((l) => l.split(','));
+    expect(summary.rules.length).toBe(39);
+    for (const rule of summary.rules) {
+      expect(rule.status, rule.id).toBe('ran');
+      expect(rule.findings, rule.id).toBeGreaterThan(0);
+      const keys = new Set(findings.filter((f) => f[0] === rule.id).map((f) => f[3]));
+      for (const key of planted.rules[rule.id]?.planted ?? []) expect(keys.has(key), `${rule.id} ${key}`).toBe(true);
+      for (const key of planted.rules[rule.id]?.must_not_fire ?? []) expect(keys.has(key), `${rule.id} must not fire on ${key}`).toBe(false);
+    }
+  });
+
+  test('evidence.json names the rule pack, the inputs and the outputs with SHA-256', () => {
+    const ev = JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8')) as {
+      rule_pack: { id: string; sha256: string }[]; inputs: { name: string; size: number; sha256: string }[]; outputs: Record<string, string>;
+    };
+    expect(ev.rule_pack.length).toBe(39);
+    expect(ev.inputs.length).toBe(10);
+    for (const i of ev.inputs) expect(i.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(ev.outputs).sort()).toEqual(['penalties.csv', 'rejects.csv', 'summary.json', 'violations.csv']);
+  });
+
+  test('the WASM engine (the browser\'s DuckDB) gives byte-identical outputs', () => {
+    const wasm = mkdtempSync(join(tmpdir(), 'audit-'));
+    const r = audit('sample-data', '--out', wasm, '--engine', 'wasm');
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    for (const f of OUTPUT_FILES.filter((f) => f !== 'evidence.json')) {
+      expect(readFileSync(join(wasm, f), 'utf8'), f).toBe(readFileSync(join(out, f), 'utf8'));
+    }
+  });
+
+  test('a second run gives byte-identical outputs', () => {
+    const again = mkdtempSync(join(tmpdir(), 'audit-'));
+    expect(audit('sample-data', '--out', again).code).toBe(0);
+    for (const f of OUTPUT_FILES) expect(readFileSync(join(again, f)).equals(readFileSync(join(out, f))), f).toBe(true);
+  });
+});
+
+describe('CLI exit status', () => {
+  test('usage error → 2 with the reason', () => {
+    const r = audit('--as-of', '2025-02-30', 'sample-data');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--as-of/);
+    expect(audit().code).toBe(2);
+    expect(audit('sample-data', '--type', 'nonsense=x.csv').code).toBe(2);
+  });
+
+  test('no file could be loaded → 2, with each file named and its reason', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-in-'));
+    writeFileSync(join(dir, 'noise.csv'), new Uint8Array([0, 1, 2, 3, 255, 0, 7, 8]));
+    writeFileSync(join(dir, 'people.csv'), 'Name,Age\nA,1\n');
+    const r = audit(dir, '--out', join(dir, 'out'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/noise\.csv: refused/);
+    expect(r.stderr).toMatch(/people\.csv: refused: unknown-type: headers=Name\|Age/);
+  });
+
+  test('--as-of and --lang en change the outputs', () => {
+    const out = mkdtempSync(join(tmpdir(), 'audit-'));
+    expect(audit('sample-data', '--out', out, '--as-of', '2025-06-30', '--lang', 'en').code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.as_of).toBe('2025-06-30');
+    expect(readFileSync(join(out, 'violations.csv'), 'utf8')).toMatch(/exit pass/i);
+  });
+});

@@ -1,0 +1,106 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendObjects, tableDDL } from '../../../src/core/audit/tables';
+import type { Engine } from '../../../src/core/engine';
+import { compileRule } from '../../../src/core/rules/compile';
+import { loadRulePack } from '../../../src/core/rules/load';
+import { defaultAsOf, runRules } from '../../../src/core/rules/run';
+import { SLIP_TYPES } from '../../../src/core/schema/slip-types';
+import { createNodeEngine } from '../../../src/engine/duckdb-node';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const pack = loadRulePack(readdirSync(join(ROOT, 'rules')).filter((f) => f.endsWith('.yaml'))
+  .map((f) => ({ path: `rules/${f}`, text: readFileSync(join(ROOT, 'rules', f), 'utf8') })));
+const rule = (id: string) => pack.rules.find((r) => r.id === id)!;
+
+let engine: Engine;
+beforeAll(async () => { engine = await createNodeEngine(); });
+afterAll(async () => { await engine.close(); });
+
+describe('compiled rule pack', () => {
+  it('every rule passes EXPLAIN with all slip types loaded (empty tables)', async () => {
+    const e = await createNodeEngine();
+    for (const t of SLIP_TYPES) await e.exec(tableDDL(t));
+    const loaded = new Set(SLIP_TYPES.map((t) => t.id));
+    const failures: string[] = [];
+    for (const r of pack.rules) {
+      const c = compileRule(r, { asOf: '2025-03-31', loaded });
+      if (c.status !== 'ready') { failures.push(`${r.id}: ${c.status}`); continue; }
+      try { await e.query(`EXPLAIN ${c.sql}`); } catch (err) { failures.push(`${r.id}: ${String(err)}`); }
+    }
+    await e.close();
+    expect(pack.rules).toHaveLength(39);
+    expect(failures).toEqual([]);
+  });
+
+  it('says what a rule needs when its types are not loaded', () => {
+    expect(compileRule(rule('outbound.ungated'), { asOf: '2025-03-31', loaded: new Set(['outbound']) }))
+      .toEqual({ status: 'not-run', needs: ['exit_pass'] });
+    expect(compileRule(rule('outbound.below-min-price'), { asOf: '2025-03-31', loaded: new Set(['outbound']) }))
+      .toEqual({ status: 'not-run', needs: ['price_list'] });
+    // The price list only sharpens the penalty of this rule: it runs without it.
+    expect(compileRule(rule('outbound.old-part-not-returned'), { asOf: '2025-03-31', loaded: new Set(['outbound']) }).status).toBe('ready');
+    expect(compileRule(rule('exit-pass.orphan'), { asOf: '2025-03-31', loaded: new Set(['exit_pass']) }))
+      .toEqual({ status: 'not-run', needs: ['outbound', 'outsource_issue'] });
+    expect(compileRule(rule('exit-pass.orphan'), { asOf: '2025-03-31', loaded: new Set(['exit_pass', 'outsource_issue']) }).status).toBe('ready');
+  });
+
+  it('refuses a parameter override the rule does not declare or of the wrong shape', () => {
+    const loaded = new Set(SLIP_TYPES.map((t) => t.id));
+    expect(() => compileRule(rule('shipment.late-delivery'), { asOf: '2025-03-31', loaded, params: { dayz: 4 } })).toThrow(/no parameter dayz/);
+    expect(() => compileRule(rule('shipment.late-delivery'), { asOf: '2025-03-31', loaded, params: { days: '4; DROP' } })).toThrow(/must be like/);
+  });
+});
+
+describe('runRules', () => {
+  it('reports statuses (ran, off, not run, error) and keeps running after a failing rule', async () => {
+    await appendObjects(engine, 'outbound', [
+      { slip_no: 'CK1', date: '2025-03-10', product_name: '电机', qty: '1', sale_type: 'normal', qc_confirmed: 'false', salesperson: '赵六' },
+    ]);
+    const broken = loadRulePack([{ path: 'outbound.broken.yaml', text: `id: outbound.broken
+title: { zh: 坏, en: Broken }
+clause: "§0"
+severity: warning
+kind: sql
+needs: [outbound]
+select: "SELECT no_such_column FROM outbound"
+description: { zh: 坏, en: Broken }
+` }]).rules[0];
+    const { statuses, findings } = await runRules(engine, [rule('outbound.missing-qc'), rule('outbound.ungated'), rule('outbound.unsettled'), broken], {
+      asOf: '2025-03-31', disabled: new Set(['outbound.unsettled']),
+    });
+    expect(statuses.map((s) => [s.id, s.status.replace(/^(error: ).*$/, '$1…'), s.findings])).toEqual([
+      ['outbound.broken', 'error: …', 0],
+      ['outbound.missing-qc', 'ran', 1],
+      ['outbound.ungated', 'not run: needs exit_pass', 0],
+      ['outbound.unsettled', 'off', 0],
+    ]);
+    expect(findings).toEqual([{
+      rule_id: 'outbound.missing-qc', severity: 'violation', slip_type: 'outbound', slip_no: 'CK1', date: '2025-03-10',
+      responsible: '赵六', amount: null, penalty: '5.00', penalty_note: null, source_file: 'test.csv', sheet: '', source_row: 2,
+      detail: 'missing=qc_confirmed',
+    }]);
+  });
+
+  it('applies parameter overrides', async () => {
+    const e = await createNodeEngine();
+    await appendObjects(e, 'service_call', [{ call_id: 'K1', start_time: '2025-03-01 10:00:00', rings: '4' }]);
+    const base = await runRules(e, [rule('service.slow-answer')], { asOf: '2025-03-31' });
+    const relaxed = await runRules(e, [rule('service.slow-answer')], { asOf: '2025-03-31', params: { 'service.slow-answer': { max_rings: 4 } } });
+    await e.close();
+    expect([base.findings.length, relaxed.findings.length]).toEqual([1, 0]);
+  });
+
+  it('defaultAsOf is the end of the month of the latest primary date over all loaded types', async () => {
+    const e = await createNodeEngine();
+    expect(await defaultAsOf(e)).toBeNull();
+    await appendObjects(e, 'outbound', [{ slip_no: 'CK1', date: '2025-01-31', product_name: 'x', qty: '1' }]);
+    await appendObjects(e, 'service_call', [{ call_id: 'K1', start_time: '2024-02-10 23:00:00' }]);
+    expect(await defaultAsOf(e)).toBe('2025-01-31');
+    await appendObjects(e, 'service_call', [{ call_id: 'K2', start_time: '2025-02-03 08:00:00' }]);
+    await appendObjects(e, 'price_list', [{ product_name: 'x', effective_from: '2026-01-01' }]);
+    expect(await defaultAsOf(e)).toBe('2025-02-28');
+    await e.close();
+  });
+});

@@ -1,0 +1,87 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeEngine } from '../../../src/engine/duckdb-node';
+import type { Engine } from '../../../src/core/engine';
+import { AuditSession } from '../../../src/ui/audit-session';
+import { EMPTY_FILTER } from '../../../src/ui/findings-sql';
+
+const RULES = readdirSync('rules').filter((f) => f.endsWith('.yaml')).map((f) => ({ path: `rules/${f}`, text: readFileSync(join('rules', f), 'utf8') }));
+const enc = (s: string) => new TextEncoder().encode(s);
+
+const OUTBOUND = [
+  '出库单号,日期,客户,产品名称,规格,数量,单价,金额,业务员,质检确认,出门证号',
+  'CK001,2025-03-05,甲公司,轴承,6204,2,10,20,张三,是,MP01',
+  'CK002,2025-03-06,乙公司,轴承,6205,1,10,10,李四,否,',
+  'CK002,2025-03-06,乙公司,外壳,A1,1,5,5,李四,否,',
+  '=CK003,2025-03-07,丙公司,外壳,A1,1,5,5,王五,是,',
+].join('\n');
+const PASSES = ['出门证号,日期,关联单号', 'MP01,2025-03-05,CK001'].join('\n');
+
+describe('AuditSession on native DuckDB', () => {
+  let engine: Engine;
+  let session: AuditSession;
+  beforeAll(async () => {
+    engine = await createNodeEngine();
+    session = new AuditSession(engine, RULES);
+  });
+  afterAll(() => engine.close());
+
+  it('loads files, runs the pack and pages the findings through SQL', async () => {
+    const snap = await session.addFiles([{ name: 'out.csv', bytes: enc(OUTBOUND) }, { name: 'pass.csv', bytes: enc(PASSES) }]);
+    expect(snap.tables.map((t) => [t.name, t.status, t.slip_type, t.rows_loaded])).toEqual([
+      ['out.csv', 'loaded', 'outbound', 4], ['pass.csv', 'loaded', 'exit_pass', 1],
+    ]);
+    expect(snap.asOf).toBe('2025-03-31');
+    const ungated = snap.rules.find((r) => r.id === 'outbound.ungated');
+    expect(ungated).toMatchObject({ status: 'ran', findings: 2 });
+    const page = await session.findingsPage({ ...EMPTY_FILTER, rule: 'outbound.ungated', sort: 'slip_no', desc: true }, 0, 10);
+    expect(page.total).toBe(2);
+    expect(page.rows.map((r) => r.slip_no)).toEqual(['CK002', '=CK003']);
+    expect(snap.totalFindings).toBe((await session.findingsPage(EMPTY_FILTER, 0, 1)).total);
+  });
+
+  it('searches without treating the text as SQL or a LIKE pattern', async () => {
+    expect((await session.findingsPage({ ...EMPTY_FILTER, q: "ck002' OR '1'='1" }, 0, 10)).total).toBe(0);
+    expect((await session.findingsPage({ ...EMPTY_FILTER, q: '%' }, 0, 10)).total).toBe(0);
+    expect((await session.findingsPage({ ...EMPTY_FILTER, q: 'ck002', rule: 'outbound.ungated' }, 0, 10)).total).toBe(1);
+  });
+
+  it('shows every line of the slip a finding points at', async () => {
+    const page = await session.findingsPage({ ...EMPTY_FILTER, rule: 'outbound.ungated', slipType: 'outbound', q: 'CK002' }, 0, 1);
+    const detail = await session.slipDetail(page.rows[0].id);
+    expect(detail?.lines.map((l) => [l.slip_no, l.product_name, l.source_row])).toEqual([['CK002', '轴承', '3'], ['CK002', '外壳', '4']]);
+  });
+
+  it('exports violations.csv formula-safe with BOM and the contract header', async () => {
+    const csv = await session.exportFile('violations.csv', 'zh');
+    expect(csv.startsWith('\uFEFFrule_id,severity,slip_type,slip_no,date,responsible,amount,penalty,source_file,source_row,message\r\n')).toBe(true);
+    expect(csv).toContain(",'=CK003,");
+  });
+
+  it('re-runs with a rule switched off and with a file retyped or removed', async () => {
+    const off = await session.setRuleOptions({ asOf: '2025-04-30', disabled: ['outbound.ungated'], params: {} });
+    expect(off.asOf).toBe('2025-04-30');
+    expect(off.rules.find((r) => r.id === 'outbound.ungated')).toMatchObject({ enabled: false, findings: 0 });
+    const retyped = await session.retypeFile('pass.csv', 'outbound');
+    expect(retyped.tables.find((t) => t.name === 'pass.csv')?.status).toBe('refused');
+    const removed = await session.removeFile('out.csv');
+    expect(removed.tables.map((t) => t.name)).toEqual(['pass.csv']);
+    expect(Number((await engine.query("SELECT count(*) AS n FROM outbound WHERE source_file = 'out.csv'"))[0].n)).toBe(0);
+  });
+
+  it('lists a second copy of a file under another name as a duplicate, without loading it twice', async () => {
+    const snap = await session.addFiles([{ name: 'pass-copy.csv', bytes: enc(PASSES) }]);
+    expect(snap.tables.find((t) => t.name === 'pass-copy.csv')).toMatchObject({ status: 'skipped', refusal: { code: 'duplicate' } });
+  });
+});
+
+describe('AuditSession before any file', () => {
+  it('answers the findings view with nothing instead of a missing-table error', async () => {
+    const engine = await createNodeEngine();
+    const session = new AuditSession(engine, RULES);
+    expect(await session.findingsPage(EMPTY_FILTER, 0, 10)).toEqual({ total: 0, rows: [] });
+    expect((await session.facets()).rule).toEqual([]);
+    await engine.close();
+  });
+});
