@@ -3,7 +3,7 @@
  * grows. Prints figures; it is not a test and asserts nothing about them.
  *
  *   npm run bench -- [--rows N] [--sizes 100000,1000000] [--engine native|wasm]
- *                    [--skip-gbk] [--cli] [--reference] [--profile]
+ *                    [--skip-gbk] [--cli] [--reference] [--profile] [--rules-budget SECONDS]
  *
  * For each size (outbound lines) the data set is generated once into .bench/<size>/
  * (scripts/bench-data.ts), then each measurement runs in a fresh child process with a
@@ -15,11 +15,13 @@
  *   - --reference: native DuckDB reading the same files itself with read_csv (all VARCHAR,
  *     converted in SQL), then the same rule pack: the floor a loader could reach;
  *   - --profile: a CPU profile of an extra load run at the largest size, summarised by self time.
+ * A run whose rules step outlives --rules-budget (default 600 s) is stopped; its load
+ * figures are kept and its rules time is shown as ">budget".
  * Peak RSS is sampled every 50 ms from a worker thread (the load is mostly synchronous JS,
  * which would starve a timer on the main thread); heapUsed is sampled on the main thread
  * every 50 ms and at each file boundary, so its peak is a lower bound.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -64,7 +66,10 @@ interface Result {
   buildMs: number;
   bulkMs: number;
   sqlMs: number;
-  rulesMs: number;
+  /** null: the rules did not finish within the budget (the child was stopped). */
+  rulesMs: number | null;
+  /** The slowest queries of the rules step (rules and KPIs), with their time. */
+  slowQueries: { ms: number; sql: string }[];
   rowsLoaded: number;
   rowsRejected: number;
   bytes: number;
@@ -104,7 +109,7 @@ function startHeapSampler(): { sample: () => void; peak: () => number; stop: () 
 // ---------------------------------------------------------------- one measurement (child process)
 
 /** An engine that counts the time spent in bulk loads and in statements, per file being loaded. */
-function timedEngine(engine: Engine, current: () => FileTiming | undefined): Engine {
+function timedEngine(engine: Engine, current: () => FileTiming | undefined, queries: { ms: number; sql: string }[]): Engine {
   const time = async <T>(key: 'bulkMs' | 'sqlMs', f: () => Promise<T>): Promise<T> => {
     const t = performance.now();
     try {
@@ -118,16 +123,28 @@ function timedEngine(engine: Engine, current: () => FileTiming | undefined): Eng
     name: engine.name,
     loadColumns: (name, columns, data) => time('bulkMs', () => engine.loadColumns(name, columns, data)),
     exec: (sql) => time('sqlMs', () => engine.exec(sql)),
-    query: <R extends Row = Row>(sql: string) => engine.query<R>(sql),
+    query: async <R extends Row = Row>(sql: string) => {
+      const t = performance.now();
+      const rows = await engine.query<R>(sql);
+      queries.push({ ms: performance.now() - t, sql: sql.replace(/\s+/g, ' ').trim().slice(0, 90) });
+      return rows;
+    },
     close: () => engine.close(),
   };
+}
+
+function slowest(queries: readonly { ms: number; sql: string }[]): { ms: number; sql: string }[] {
+  return [...queries].sort((a, b) => b.ms - a.ms).slice(0, 3);
 }
 
 function inputNames(gbk: boolean): string[] {
   return BENCH_FILES.map((f) => (gbk && f.type === 'outbound' ? GBK_OUTBOUND : f.file));
 }
 
-async function runPipeline(job: Job, heap: { sample: () => void }): Promise<Omit<Result, 'peakRss' | 'maxRss' | 'peakHeap'>> {
+type Body = Omit<Result, 'peakRss' | 'maxRss' | 'peakHeap'>;
+
+/** Runs the load, reports it (so a rules step stopped for its time budget still leaves the load figures), then the rules. */
+async function runPipeline(job: Job, heap: { sample: () => void }, report: (b: Body) => void): Promise<Body> {
   let t = performance.now();
   const raw = await createEngine(job.engine);
   const engineStartMs = performance.now() - t;
@@ -140,10 +157,11 @@ async function runPipeline(job: Job, heap: { sample: () => void }): Promise<Omit
   heap.sample();
 
   const files: (FileTiming & { start: number; parsed: number })[] = [];
-  const engine = timedEngine(raw, () => files[files.length - 1]);
+  const queries: { ms: number; sql: string }[] = [];
+  const engine = timedEngine(raw, () => files[files.length - 1], queries);
   try {
     t = performance.now();
-    const report = await loadFiles(engine, inputs, {
+    const load = await loadFiles(engine, inputs, {
       onProgress: (p) => {
         heap.sample();
         const now = performance.now();
@@ -160,9 +178,19 @@ async function runPipeline(job: Job, heap: { sample: () => void }): Promise<Omit
       f.buildMs = f.ms - f.parseMs - f.bulkMs - f.sqlMs;
     }
 
+    const sum = (k: 'parseMs' | 'buildMs' | 'bulkMs' | 'sqlMs') => files.reduce((s, f) => s + f[k], 0);
+    const body: Body = {
+      engineName: raw.name, engineStartMs, readMs, loadMs, parseMs: sum('parseMs'), buildMs: sum('buildMs'), bulkMs: sum('bulkMs'),
+      sqlMs: sum('sqlMs'), rulesMs: null, slowQueries: [],
+      rowsLoaded: load.tables.reduce((s, x) => s + x.rows_loaded, 0), rowsRejected: load.tables.reduce((s, x) => s + x.rows_rejected, 0),
+      bytes, files: files.map(({ start: _s, parsed: _p, ...f }) => f), findings: 0, rulesRan: 0, ruleErrors: [],
+    };
+    if (!job.rules) return { ...body, rulesMs: 0 };
+    report(body);
+    queries.length = 0;
     let rulesMs = 0, findings = 0, rulesRan = 0;
     const ruleErrors: string[] = [];
-    if (job.rules) {
+    {
       const pack = loadRulePack(await readRuleFiles(join(ROOT, 'rules')));
       for (const p of pack.problems) ruleErrors.push(`${p.file}:${p.line}:${p.col}: ${p.message}`);
       await engine.exec('SET enable_external_access = false');
@@ -175,13 +203,7 @@ async function runPipeline(job: Job, heap: { sample: () => void }): Promise<Omit
         else if (s.status.startsWith('error')) ruleErrors.push(`${s.id}: ${s.status}`);
       }
     }
-    const sum = (k: 'parseMs' | 'buildMs' | 'bulkMs' | 'sqlMs') => files.reduce((s, f) => s + f[k], 0);
-    return {
-      engineName: raw.name, engineStartMs, readMs, loadMs, parseMs: sum('parseMs'), buildMs: sum('buildMs'), bulkMs: sum('bulkMs'),
-      sqlMs: sum('sqlMs'), rulesMs,
-      rowsLoaded: report.tables.reduce((s, x) => s + x.rows_loaded, 0), rowsRejected: report.tables.reduce((s, x) => s + x.rows_rejected, 0),
-      bytes, files: files.map(({ start: _s, parsed: _p, ...f }) => f), findings, rulesRan, ruleErrors,
-    };
+    return { ...body, rulesMs, slowQueries: slowest(queries), findings, rulesRan, ruleErrors };
   } finally {
     await raw.close();
   }
@@ -212,9 +234,11 @@ function castSql(col: string, f: FieldDef): string {
   }
 }
 
-async function runReference(job: Job): Promise<Omit<Result, 'peakRss' | 'maxRss' | 'peakHeap'>> {
+async function runReference(job: Job, report: (b: Body) => void): Promise<Body> {
   let t = performance.now();
-  const engine = await createEngine('native');
+  const raw = await createEngine('native');
+  const queries: { ms: number; sql: string }[] = [];
+  const engine = timedEngine(raw, () => undefined, queries);
   const engineStartMs = performance.now() - t;
   try {
     t = performance.now();
@@ -239,19 +263,24 @@ async function runReference(job: Job): Promise<Omit<Result, 'peakRss' | 'maxRss'
       rows += Number((await engine.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${ident(def.id)}`))[0].n);
     }
     const loadMs = performance.now() - t;
+    const body: Body = {
+      engineName: raw.name, engineStartMs, readMs: 0, loadMs, parseMs: 0, buildMs: 0, bulkMs: 0, sqlMs: loadMs, rulesMs: null, slowQueries: [],
+      rowsLoaded: rows, rowsRejected: 0, bytes, files, findings: 0, rulesRan: 0, ruleErrors: [],
+    };
+    report(body);
+    queries.length = 0;
     const pack = loadRulePack(await readRuleFiles(join(ROOT, 'rules')));
     t = performance.now();
     const run = await runAudit(engine, pack.rules);
     const rulesMs = performance.now() - t;
     const statuses = run?.statuses ?? [];
     return {
-      engineName: engine.name, engineStartMs, readMs: 0, loadMs, parseMs: 0, buildMs: 0, bulkMs: 0, sqlMs: loadMs, rulesMs,
-      rowsLoaded: rows, rowsRejected: 0, bytes, files, findings: run?.findings.length ?? 0,
+      ...body, rulesMs, slowQueries: slowest(queries), findings: run?.findings.length ?? 0,
       rulesRan: statuses.filter((s) => s.status === 'ran').length,
       ruleErrors: statuses.filter((s) => s.status.startsWith('error')).map((s) => `${s.id}: ${s.status}`),
     };
   } finally {
-    await engine.close();
+    await raw.close();
   }
 }
 
@@ -259,37 +288,40 @@ async function child(jobFile: string, outFile: string): Promise<void> {
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as Job;
   const rss = startRssSampler();
   const heap = startHeapSampler();
-  const body = job.mode === 'reference' ? await runReference(job) : await runPipeline(job, heap);
-  heap.sample();
+  const write = (b: Body) => {
+    heap.sample();
+    const result: Result = { ...b, peakRss: rss.peak(), maxRss: process.resourceUsage().maxRSS * 1024, peakHeap: heap.peak() };
+    writeFileSync(outFile, JSON.stringify(result));
+  };
+  write(job.mode === 'reference' ? await runReference(job, write) : await runPipeline(job, heap, write));
   heap.stop();
-  const peakRss = rss.peak();
   await rss.stop();
-  const result: Result = { ...body, peakRss, maxRss: process.resourceUsage().maxRSS * 1024, peakHeap: heap.peak() };
-  writeFileSync(outFile, JSON.stringify(result));
 }
 
 // ---------------------------------------------------------------- the driver
 
-function spawnNode(args: readonly string[], opts: { inherit?: boolean } = {}): Promise<{ code: number; ms: number; stderr: string }> {
+/** Run node; past `timeoutMs` the child (and only it) is stopped and `timedOut` is set. */
+function spawnNode(args: readonly string[], timeoutMs = 0): Promise<{ code: number; ms: number; stdout: string; stderr: string; timedOut: boolean }> {
   const started = performance.now();
   return new Promise((res, rej) => {
-    const p = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', opts.inherit ? 'inherit' : 'pipe', 'pipe'] });
-    let stderr = '';
-    p.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-    p.stdout?.resume();
+    const p = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '', timedOut = false;
+    const timer = timeoutMs > 0 ? setTimeout(() => { timedOut = true; p.kill('SIGKILL'); }, timeoutMs) : undefined;
+    p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     p.on('error', rej);
-    p.on('close', (code) => res({ code: code ?? 1, ms: performance.now() - started, stderr }));
+    p.on('close', (code) => { clearTimeout(timer); res({ code: code ?? 1, ms: performance.now() - started, stdout, stderr, timedOut }); });
   });
 }
 
-async function measure(job: Job, work: string, profileDir?: string): Promise<Result> {
+async function measure(job: Job, work: string, timeoutMs: number, profileDir?: string): Promise<Result> {
   const jobFile = join(work, 'job.json');
   const outFile = join(work, 'result.json');
   rmSync(outFile, { force: true });
   writeFileSync(jobFile, JSON.stringify(job));
   const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const r = await spawnNode([...prof, '--import', 'tsx', SELF, '--child', jobFile, '--result', outFile]);
-  if (r.code !== 0 || !existsSync(outFile)) throw new Error(`measurement failed (exit ${r.code}):\n${r.stderr}`);
+  const r = await spawnNode([...prof, '--import', 'tsx', SELF, '--child', jobFile, '--result', outFile], timeoutMs);
+  if ((r.code !== 0 && !r.timedOut) || !existsSync(outFile)) throw new Error(`measurement failed (exit ${r.code}):\n${r.stderr}`);
   return JSON.parse(readFileSync(outFile, 'utf8')) as Result;
 }
 
@@ -308,23 +340,14 @@ async function ensureData(rows: number): Promise<string> {
   return dir;
 }
 
-/** The CLI end to end; RSS from /usr/bin/time where the system has it. */
-async function timeCli(dir: string, engine: EngineKind, work: string): Promise<{ ms: number; rss: number | null; own: string }> {
+interface CliTiming { ms: number; timedOut: boolean; code: number; own: string }
+
+/** The CLI end to end, as a user runs it, within the time budget. */
+async function timeCli(dir: string, engine: EngineKind, work: string, timeoutMs: number): Promise<CliTiming> {
   const out = join(work, 'cli-out');
   const args = ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...inputNames(false).map((n) => join(dir, n)), '--out', out, '--engine', engine];
-  const gnuTime = '/usr/bin/time';
-  const started = performance.now();
-  let stdout: string;
-  let rss: number | null = null;
-  if (existsSync(gnuTime)) {
-    const rssFile = join(work, 'cli-rss');
-    stdout = execFileSync(gnuTime, ['-f', '%M', '-o', rssFile, process.execPath, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).toString();
-    rss = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) * 1024;
-  } else {
-    stdout = execFileSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).toString();
-  }
-  const ms = performance.now() - started;
-  return { ms, rss, own: /in ([\d.]+) s/.exec(stdout)?.[1] ?? '?' };
+  const r = await spawnNode(args, timeoutMs);
+  return { ms: r.ms, timedOut: r.timedOut, code: r.code, own: /in ([\d.]+) s/.exec(r.stdout)?.[1] ?? '?' };
 }
 
 /** Top functions by self time of a .cpuprofile. */
@@ -361,8 +384,11 @@ async function driver(): Promise<void> {
       rows: { type: 'string' }, sizes: { type: 'string', default: '100000,1000000' }, engine: { type: 'string', default: 'native' },
       'skip-gbk': { type: 'boolean', default: false }, cli: { type: 'boolean', default: false },
       reference: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false },
+      'rules-budget': { type: 'string', default: '600' },
     },
   });
+  const budget = Number(values['rules-budget']) * 1000;
+  if (!(budget > 0)) throw new Error('--rules-budget: seconds > 0');
   const sizes = (values.rows ?? values.sizes).split(',').map((x) => Number(x.trim()));
   if (sizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error('--rows/--sizes: integers ≥ 10');
   if (values.engine !== 'native' && values.engine !== 'wasm') throw new Error('--engine: native or wasm');
@@ -370,30 +396,32 @@ async function driver(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'slip-bench-'));
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
-  interface SizeRow { rows: number; utf: Result; gbk?: Result; cli?: { ms: number; rss: number | null; own: string }; ref?: Result; profile?: string[] }
+  interface SizeRow { rows: number; utf: Result; gbk?: Result; cli?: CliTiming; ref?: Result; profile?: string[] }
   const table: SizeRow[] = [];
   try {
     for (const rows of sizes) {
       const dir = await ensureData(rows);
       process.stderr.write(`${rows}: load + rules (${engine}, UTF-8) …\n`);
-      const row: SizeRow = { rows, utf: await measure({ mode: 'pipeline', dir, gbk: false, rules: true, engine }, work) };
+      // The budget is for the rules step; loading gets as long again on top of it.
+      const timeout = 2 * budget;
+      const row: SizeRow = { rows, utf: await measure({ mode: 'pipeline', dir, gbk: false, rules: true, engine }, work, timeout) };
       if (!values['skip-gbk']) {
         process.stderr.write(`${rows}: load (${engine}, outbound as GBK) …\n`);
-        row.gbk = await measure({ mode: 'pipeline', dir, gbk: true, rules: false, engine }, work);
+        row.gbk = await measure({ mode: 'pipeline', dir, gbk: true, rules: false, engine }, work, timeout);
       }
       if (values.cli) {
         process.stderr.write(`${rows}: CLI end to end …\n`);
-        row.cli = await timeCli(dir, engine, work);
+        row.cli = await timeCli(dir, engine, work, timeout);
       }
       if (values.reference) {
         process.stderr.write(`${rows}: native read_csv reference …\n`);
-        row.ref = await measure({ mode: 'reference', dir, gbk: false, rules: true, engine: 'native' }, work);
+        row.ref = await measure({ mode: 'reference', dir, gbk: false, rules: true, engine: 'native' }, work, timeout);
       }
       if (values.profile && rows === Math.max(...sizes)) {
         // A separate run, so that the profiler's overhead stays out of the figures above.
         process.stderr.write(`${rows}: CPU profile of the load (UTF-8) …\n`);
         const profileDir = mkdtempSync(join(work, 'prof-'));
-        await measure({ mode: 'pipeline', dir, gbk: false, rules: false, engine }, work, profileDir);
+        await measure({ mode: 'pipeline', dir, gbk: false, rules: false, engine }, work, timeout, profileDir);
         row.profile = summariseProfile(profileDir);
       }
       table.push(row);
@@ -403,18 +431,23 @@ async function driver(): Promise<void> {
   }
 
   const first = table[0];
+  const over = `>${s(budget)}`;
   const loadOf = (r: Result) => r.readMs + r.loadMs;
-  const totalOf = (r: Result) => loadOf(r) + r.rulesMs;
+  const totalOf = (r: Result) => (r.rulesMs === null ? null : loadOf(r) + r.rulesMs);
+  const secs = (ms: number | null, lowerBound: number) => (ms === null ? `>${s(lowerBound)}` : s(ms));
   say('');
-  say(`engine: ${first.utf.engineName}; node ${process.version}; load = read files + loadFiles (all 12 files); total = load + rules; engine start not included`);
+  say(`engine: ${first.utf.engineName}; node ${process.version}; load = read files + loadFiles (all 12 files); total = load + rules (runAudit: rules + KPIs); engine start not included; ">" = stopped at the rules budget`);
   const head = ['outbound lines', 'all rows', 'MB', 'load s', 'rows/s', 'GBK load s', 'GBK/UTF-8', 'rules s', 'total s', 'peak RSS MB', 's per M lines', `growth vs ${first.rows}`];
   const lines = table.map((r) => {
     const u = r.utf;
+    const total = totalOf(u);
+    const firstTotal = totalOf(first.utf);
     return [
       String(r.rows), String(u.rowsLoaded), (u.bytes / 1e6).toFixed(0), s(loadOf(u)), String(Math.round(u.rowsLoaded / (loadOf(u) / 1000))),
-      r.gbk ? s(loadOf(r.gbk)) : '-', r.gbk ? (loadOf(r.gbk) / loadOf(u)).toFixed(2) : '-', s(u.rulesMs), s(totalOf(u)),
-      mb(Math.max(u.peakRss, r.gbk?.peakRss ?? 0)), s(totalOf(u) / (r.rows / 1e6)),
-      r === first ? '1.00' : `${(totalOf(u) / totalOf(first.utf)).toFixed(2)} (rows ×${(r.rows / first.rows).toFixed(0)})`,
+      r.gbk ? s(loadOf(r.gbk)) : '-', r.gbk ? (loadOf(r.gbk) / loadOf(u)).toFixed(2) : '-', u.rulesMs === null ? over : s(u.rulesMs),
+      secs(total, loadOf(u) + budget), mb(Math.max(u.peakRss, r.gbk?.peakRss ?? 0)),
+      total === null ? '-' : s(total / (r.rows / 1e6)),
+      r === first ? '1.00' : `${total === null || firstTotal === null ? `load ${(loadOf(u) / loadOf(first.utf)).toFixed(2)}` : (total / firstTotal).toFixed(2)} (rows ×${(r.rows / first.rows).toFixed(0)})`,
     ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
@@ -423,13 +456,15 @@ async function driver(): Promise<void> {
   say(`|${widths.map((w) => '-'.repeat(w + 1) + ':').join('|')}|`);
   for (const l of lines) say(fmt(l));
 
+  const slow = (x: Result) => x.slowQueries.map((q) => `${s(q.ms)} s ${q.sql}`).join('\n      ');
   for (const r of table) {
     const u = r.utf;
     say('');
     say(`## ${r.rows} outbound lines`);
     say(`  engine start ${s(u.engineStartMs)} s; read files ${s(u.readMs)} s; loadFiles ${s(u.loadMs)} s = hash+decode+CSV parse ${s(u.parseMs)} + detect+build rows ${s(u.buildMs)} + bulk load (loadColumns) ${s(u.bulkMs)} + typed INSERT…SELECT ${s(u.sqlMs)}`);
-    say(`  rows loaded ${u.rowsLoaded}, rejected ${u.rowsRejected}; rules: ${u.rulesRan} ran, ${u.findings} findings, ${s(u.rulesMs)} s${u.ruleErrors.length ? `; problems: ${u.ruleErrors.join(' | ')}` : ''}`);
-    say(`  memory (UTF-8 run): peak RSS sampled ${mb(u.peakRss)} MB, kernel high-water ${mb(u.maxRss)} MB, heapUsed peak ≥ ${mb(u.peakHeap)} MB`);
+    say(`  rows loaded ${u.rowsLoaded}, rejected ${u.rowsRejected}; rules: ${u.rulesMs === null ? `not finished within ${s(budget)} s` : `${u.rulesRan} ran, ${u.findings} findings, ${s(u.rulesMs)} s`}${u.ruleErrors.length ? `; problems: ${u.ruleErrors.join(' | ')}` : ''}`);
+    if (u.slowQueries.length) say(`  slowest queries of the rules step:\n      ${slow(u)}`);
+    say(`  memory (UTF-8 run${u.rulesMs === null ? ', until stopped' : ''}): peak RSS sampled ${mb(u.peakRss)} MB, kernel high-water ${mb(u.maxRss)} MB, heapUsed peak ≥ ${mb(u.peakHeap)} MB`);
     const ob = (x: Result) => x.files.find((f) => f.file.startsWith('outbound'));
     const o = ob(u);
     if (o) say(`  outbound.csv: ${s(o.ms)} s = parse ${s(o.parseMs)} + build ${s(o.buildMs)} + bulk ${s(o.bulkMs)} + insert ${s(o.sqlMs)}`);
@@ -439,9 +474,11 @@ async function driver(): Promise<void> {
     }
     const others = u.files.filter((f) => !f.file.startsWith('outbound')).sort((a, b) => b.ms - a.ms).slice(0, 4);
     say(`  slowest other files: ${others.map((f) => `${f.file} ${s(f.ms)} s`).join(', ')}`);
-    if (r.cli) say(`  CLI end to end: ${s(r.cli.ms)} s wall (its own load+rules+outputs: ${r.cli.own} s), peak RSS ${r.cli.rss === null ? '-' : `${mb(r.cli.rss)} MB`}`);
+    if (r.cli) {
+      say(`  CLI end to end: ${r.cli.timedOut ? `stopped after ${s(r.cli.ms)} s` : `${s(r.cli.ms)} s wall, exit ${r.cli.code} (its own load+rules+outputs: ${r.cli.own} s)`}`);
+    }
     if (r.ref) {
-      say(`  reference, native read_csv (all VARCHAR, cast in SQL): load ${s(r.ref.loadMs)} s, rules ${s(r.ref.rulesMs)} s, total ${s(r.ref.loadMs + r.ref.rulesMs)} s, ${r.ref.rowsLoaded} rows, ${r.ref.findings} findings, peak RSS ${mb(r.ref.peakRss)} MB`);
+      say(`  reference, native read_csv (all VARCHAR, cast in SQL): load ${s(r.ref.loadMs)} s, rules ${r.ref.rulesMs === null ? over : s(r.ref.rulesMs)} s, ${r.ref.rowsLoaded} rows, ${r.ref.findings} findings, peak RSS ${mb(r.ref.peakRss)} MB`);
     }
     if (r.profile) {
       say('  CPU profile of a separate load run (UTF-8, no rules), main thread, top functions by self time (idle excluded):');

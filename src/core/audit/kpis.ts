@@ -69,11 +69,13 @@ export async function computeKpis(
     let n = 0, d = 0;
     for (const t of ['outbound', 'outsource_issue'] as const) {
       if (!has(t)) continue;
+      // Two equi-joins, not one join on an OR: DuckDB hash-joins each, where the OR compared every slip with every pass.
       const r = await one(`
-        WITH slips AS (SELECT slip_no, list(exit_pass_no) FILTER (WHERE exit_pass_no IS NOT NULL) AS passes FROM ${t} GROUP BY slip_no)
-        SELECT count(*)::INTEGER AS d,
-               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM exit_pass p WHERE p.slip_no = slips.slip_no OR list_contains(slips.passes, p.pass_no)))::INTEGER AS n
-        FROM slips`);
+        WITH gated AS (
+          SELECT s.slip_no FROM ${t} s JOIN exit_pass p ON p.slip_no = s.slip_no
+          UNION
+          SELECT s.slip_no FROM ${t} s JOIN exit_pass p ON p.pass_no = s.exit_pass_no)
+        SELECT (SELECT count(DISTINCT slip_no) FROM ${t})::INTEGER AS d, (SELECT count(*) FROM gated)::INTEGER AS n`);
       byType[t] = ratio(r.n, r.d);
       n += Number(r.n); d += Number(r.d);
     }
