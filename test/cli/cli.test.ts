@@ -118,4 +118,22 @@ describe('CLI exit status', () => {
     expect(summary.as_of).toBe('2025-06-30');
     expect(readFileSync(join(out, 'violations.csv'), 'utf8')).toMatch(/exit pass/i);
   });
+
+  test('an ambiguous table is reported with its candidates, and --type resolves it; --date-order reads d/m/y', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-in-'));
+    writeFileSync(join(dir, 'lines.csv'), '单据号,日期,产品名称,数量\nCK1,03/04/2025,泵,2\nCK2,2025-04-05,阀,1\n');
+    const ambiguous = audit(join(dir, 'lines.csv'), '--out', join(dir, 'o1'));
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(/ambiguous-type: .*candidates=.*fg_receipt.*outbound|ambiguous-type: .*candidates=.*outbound.*fg_receipt/);
+
+    const forced = audit(join(dir, 'lines.csv'), '--out', join(dir, 'o2'), '--type', 'outbound=lines.csv');
+    expect(forced.code).toBe(0);
+    const rejects = readFileSync(join(dir, 'o2', 'rejects.csv'), 'utf8');
+    expect(rejects).toMatch(/lines\.csv,,2,日期,03\/04\/2025,ambiguous date/);
+
+    const dmy = audit(join(dir, 'lines.csv'), '--out', join(dir, 'o3'), '--type', 'outbound=lines.csv', '--date-order', 'dmy');
+    expect(dmy.code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'o3', 'summary.json'), 'utf8')) as Summary;
+    expect(summary.files[0]).toMatchObject({ slip_type: 'outbound', rows_loaded: 2, rows_rejected: 0 });
+  });
 });
