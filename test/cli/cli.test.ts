@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -135,5 +135,37 @@ describe('CLI exit status', () => {
     expect(dmy.code).toBe(0);
     const summary = JSON.parse(readFileSync(join(dir, 'o3', 'summary.json'), 'utf8')) as Summary;
     expect(summary.files[0]).toMatchObject({ slip_type: 'outbound', rows_loaded: 2, rows_rejected: 0 });
+  });
+
+  test('a user-written rule file (a custom SELECT) runs without code changes; a broken one names file:line:col', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    cpSync('rules', dir, { recursive: true });
+    writeFileSync(join(dir, 'custom.big-sale.yaml'), [
+      'id: custom.big-sale',
+      'title: { zh: 大额出库, en: Large sale }',
+      'clause: "internal"',
+      'severity: warning',
+      'kind: sql',
+      'needs: [outbound]',
+      'params: { limit: 300000 }',
+      'description: { zh: 单行金额超过限额, en: A line above the amount limit }',
+      'select: |',
+      '  SELECT \'outbound\' AS slip_type, slip_no, date, salesperson AS responsible, amount, source_file, sheet, source_row,',
+      '    \'amount=\' || CAST(amount AS VARCHAR) AS detail',
+      '  FROM outbound WHERE amount > {limit}',
+      '',
+    ].join('\n'));
+    const out = join(dir, 'out');
+    const r = audit('sample-data', '--out', out, '--rules', dir);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+    const custom = summary.rules.find((x) => x.id === 'custom.big-sale');
+    expect(custom).toMatchObject({ status: 'ran' });
+    expect(custom!.findings).toBeGreaterThan(0);
+
+    writeFileSync(join(dir, 'custom.broken.yaml'), 'id: custom.broken\nkind: sql\nneeds: [outbound]\nselect: "COPY outbound TO \'x.csv\'"\n');
+    const broken = audit('sample-data', '--out', out, '--rules', dir);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/custom\.broken\.yaml:\d+:\d+: /);
   });
 });
