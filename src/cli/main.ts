@@ -87,6 +87,8 @@ async function main(argv: string[]): Promise<number> {
     }
     // Rules (including a user's custom SELECT) must not reach the filesystem or the network.
     await engine.exec('SET enable_external_access = false');
+    // …and cannot change any setting back (allowed paths, memory limit, this lock) for the rest of the run.
+    await engine.exec('SET lock_configuration = true');
 
     const run = await runAudit(engine, pack.rules, { asOf: opts.asOf });
     if (!run) {

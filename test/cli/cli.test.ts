@@ -147,7 +147,7 @@ describe('CLI exit status', () => {
       'severity: warning',
       'kind: sql',
       'needs: [outbound]',
-      'params: { limit: 300000 }',
+      'params: { limit: 100000 }',
       'description: { zh: 单行金额超过限额, en: A line above the amount limit }',
       'select: |',
       '  SELECT \'outbound\' AS slip_type, slip_no, date, salesperson AS responsible, amount, source_file, sheet, source_row,',

@@ -64,11 +64,12 @@ async function loadTable(
   const forced = file.type || file.mapping ? { type: file.type, mapping: file.mapping } : undefined;
   const found = detectTable(table.rows, forced);
   if (!found.ok) {
-    const detail: Record<string, string | number | string[]> = { headers: found.headers };
+    const headers = shortHeaders(found.headers);
+    const detail: Record<string, string | number | string[]> = { headers };
     if (found.candidates.length) detail.candidates = found.candidates;
     if (found.missing.length) detail.missing = found.missing;
     if (table.hidden) detail.hidden = 1;
-    return { ...refused(base, { code: found.code, detail }), headers: found.headers, header_row: found.headerRow === null ? undefined : found.headerRow + 1 };
+    return { ...refused(base, { code: found.code, detail }), headers, header_row: found.headerRow === null ? undefined : found.headerRow + 1 };
   }
   const built = buildRows(table, found.type, found.headerRow, found.headers, found.columns, { dateOrder: opts.dateOrder });
   await appendRows(engine, built.rows);
@@ -77,8 +78,18 @@ async function loadTable(
   found.columns.forEach((f, i) => { if (f) mapping[found.headers[i]] = f; });
   return {
     ...base, slip_type: found.type, status: 'loaded', reason: '', ...built.counts,
-    headers: found.headers.filter((h) => h !== ''), mapping, header_row: found.headerRow + 1,
+    headers: shortHeaders(found.headers.filter((h) => h !== '')), mapping, header_row: found.headerRow + 1,
   };
+}
+
+/** Headers listed in a report: enough to recognise a table, never the 16,384 columns or the 10 MB cell a hostile file puts there. */
+const MAX_HEADERS_SHOWN = 100;
+const MAX_HEADER_CHARS = 100;
+
+function shortHeaders(headers: readonly string[]): string[] {
+  const shown = headers.slice(0, MAX_HEADERS_SHOWN).map((h) => (h.length > MAX_HEADER_CHARS ? `${h.slice(0, MAX_HEADER_CHARS)}…` : h));
+  if (headers.length > MAX_HEADERS_SHOWN) shown.push(`… (${headers.length - MAX_HEADERS_SHOWN} more)`);
+  return shown;
 }
 
 function emptyReport(name: string, sha256: string): TableReport {

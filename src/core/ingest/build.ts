@@ -55,10 +55,12 @@ export function buildRows(
     if (field) mapped.push({ col, field });
   });
   const extraCols: { col: number; key: string }[] = [];
+  const keys = new Set<string>();
   for (let col = 0; col < width; col++) {
     if (columns[col]) continue;
-    const h = (headers[col] ?? '').trim();
-    extraCols.push({ col, key: h === '' ? columnLetter(col) : h });
+    const key = extraKey((headers[col] ?? '').trim(), col, keys);
+    keys.add(key);
+    extraCols.push({ col, key });
   }
 
   const out: Record<string, (string | null)[]> = {};
@@ -126,6 +128,20 @@ export function buildRows(
   };
 }
 
+/** Longest header kept as an extras key; every row repeats it, so a huge header cell must not. */
+const MAX_EXTRA_KEY = 100;
+
+/**
+ * The key an unknown column goes under in a row's extras: its header, or its column
+ * letter when it has none. Two columns under one header (`备注`, `备注`) both stay, the
+ * later one marked with its letter; a header longer than any real one is cut.
+ */
+function extraKey(header: string, col: number, taken: ReadonlySet<string>): string {
+  let key = header === '' ? columnLetter(col) : header;
+  if (key.length > MAX_EXTRA_KEY) key = `${key.slice(0, MAX_EXTRA_KEY)}…`;
+  return taken.has(key) ? `${key} (${columnLetter(col)})` : key;
+}
+
 /** Unknown columns of a row as a JSON object (header → text); workbook cells beyond the header by column letter. */
 function extrasJson(cells: readonly Cell[], extraCols: readonly { col: number; key: string }[], width: number): string | null {
   const obj: Record<string, string> = {};
@@ -136,7 +152,7 @@ function extrasJson(cells: readonly Cell[], extraCols: readonly { col: number; k
   }
   for (let c = width; c < cells.length; c++) {
     const v = cellText(cells[c]).trim();
-    if (v !== '') { obj[columnLetter(c)] = v; any = true; }
+    if (v !== '') { obj[Object.hasOwn(obj, columnLetter(c)) ? `(${columnLetter(c)})` : columnLetter(c)] = v; any = true; }
   }
   return any ? JSON.stringify(obj) : null;
 }

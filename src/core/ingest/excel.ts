@@ -8,6 +8,7 @@ import * as XLSX from '@e965/xlsx';
 import * as cptable from '@e965/xlsx/dist/cpexcel.full';
 import type { Cell, RawTable, ReadResult, Refusal } from '../types';
 import { listZipEntries, sniffFormat, type SniffedFormat, type ZipEntry } from './sniff';
+import { checkInflate } from './inflate-check';
 
 XLSX.set_cptable(cptable);
 
@@ -23,7 +24,9 @@ interface CfbContainer { FileIndex: CfbEntry[]; FullPaths: string[] }
 
 const LIMITS = {
   totalUncompressedBytes: 512 * 1024 * 1024,
-  entryRatio: 200,
+  // Real workbook parts compress 4–15×. A large part packed tighter than this is a bomb:
+  // 2.3 MB of zip holding 200 MB of shared strings (ratio 87) kept SheetJS busy 7 s and 1.8 GB.
+  entryRatio: 40,
   entryRatioMinBytes: 50 * 1024 * 1024,
   rows: 2_000_000,
   columns: 16_384,
@@ -72,8 +75,9 @@ function failureFromThrow(e: unknown): Failure {
 
 const DAY_SECONDS = 86_400;
 const MS_PER_DAY = 86_400_000;
-/** 9999-12-31, the last day Excel shows. */
+/** 9999-12-31, the last day Excel shows, in the 1900 and the 1904 date system. */
 const MAX_SERIAL = 2_958_465;
+const MAX_SERIAL_1904 = 2_957_003;
 
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
@@ -107,7 +111,7 @@ function clock(totalSeconds: number, hours: number): string {
  * The 1900 system counts Lotus's phantom 1900-02-29 as serial 60.
  */
 export function serialToIso(serial: number, date1904: boolean, fmt = 'yyyy-mm-dd'): string | number {
-  if (!Number.isFinite(serial) || serial < 0 || serial > MAX_SERIAL) return serial;
+  if (!Number.isFinite(serial) || serial < 0 || serial >= (date1904 ? MAX_SERIAL_1904 : MAX_SERIAL) + 1) return serial;
   let days = Math.floor(serial);
   let seconds = Math.round((serial - days) * DAY_SECONDS);
   if (seconds >= DAY_SECONDS) { days += 1; seconds -= DAY_SECONDS; }
@@ -244,6 +248,27 @@ function checkZipSizes(entries: ZipEntry[]): Failure | null {
   return null;
 }
 
+/**
+ * Walks every deflated entry where SheetJS will inflate it (the local header the central
+ * directory points at, whatever its signature), so that a corrupt stream, on which
+ * SheetJS's inflater never returns, is refused instead.
+ */
+function checkDeflateStreams(bytes: Uint8Array, entries: ZipEntry[]): Failure | null {
+  const u16 = (i: number) => bytes[i] | (bytes[i + 1] << 8);
+  for (const e of entries) {
+    const lh = e.localHeaderOffset;
+    if (lh + 30 > bytes.length) return refuse('corrupt', { message: `local header of ${e.name} is outside the file` });
+    if (u16(lh + 8) !== 8) continue;
+    const start = lh + 30 + u16(lh + 26) + u16(lh + 28);
+    const walked = checkInflate(bytes.subarray(Math.min(start, bytes.length)), LIMITS.totalUncompressedBytes);
+    if (!walked.ok && walked.reason === 'too-large') {
+      return refuse('too-large', { entry: e.name, uncompressedBytes: walked.size, maxBytes: LIMITS.totalUncompressedBytes });
+    }
+    if (!walked.ok) return refuse('corrupt', { message: `deflate stream of ${e.name} is damaged` });
+  }
+  return null;
+}
+
 function lower(c: number): number {
   return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
 }
@@ -297,6 +322,8 @@ function readZip(file: string, bytes: Uint8Array, format: SniffedFormat): ReadRe
   const sizeRefusal = checkZipSizes(entries);
   if (sizeRefusal) return sizeRefusal;
   if (format === 'zip-other') return refuse('unsupported-format', { format: 'zip' });
+  const streamRefusal = checkDeflateStreams(bytes, entries);
+  if (streamRefusal) return streamRefusal;
 
   let zip: CfbContainer;
   try {

@@ -13,6 +13,12 @@ import { isBlankRow } from './values';
 const MAX_CELLS_PER_ROW = 16_384;
 /** Longer than any real cell; usually a quote that never closes. */
 const MAX_CELL_CHARS = 1_000_000;
+/**
+ * Past this many records the rule queries no longer fit the browser's DuckDB
+ * (STACK-NOTES: 5M rows is the measured ceiling), and the parsed rows alone take
+ * gigabytes: refused as too large rather than crashing the page.
+ */
+const MAX_ROWS = 5_000_000;
 
 /**
  * Turns a text export into a table or a refusal (binary, empty, absurd shape)
@@ -33,7 +39,7 @@ export function readTextFile(name: string, bytes: Uint8Array): ReadResult {
     delimiter = sniffDelimiter(text, /\.(tsv|txt|tab)$/i.test(name) ? '\t' : undefined);
   }
 
-  const parsed = parseDelimitedBounded(text, delimiter, { maxCellsPerRow: MAX_CELLS_PER_ROW, maxCellChars: MAX_CELL_CHARS });
+  const parsed = parseDelimitedBounded(text, delimiter, { maxCellsPerRow: MAX_CELLS_PER_ROW, maxCellChars: MAX_CELL_CHARS, maxRows: MAX_ROWS });
   if (!parsed.ok) {
     return {
       ok: false,

@@ -49,6 +49,10 @@ export function checkSelect(text: string): { offset: number; message: string }[]
       if (j >= text.length) { errors.push({ offset: i, message: 'unterminated quote' }); break; }
       if (FILE_LIKE.test(body) || /^https?/i.test(body)) errors.push({ offset: i, message: `${c === "'" ? 'literal' : 'name'} ${c}${body}${c} looks like a file or URL` });
       else if (prevWord === 'from' || prevWord === 'join') errors.push({ offset: i, message: 'a quoted name or literal cannot follow FROM/JOIN' });
+      else if (c === '"' && (FORBIDDEN_WORDS.has(body.toLowerCase()) || FORBIDDEN_PREFIX.test(body.toLowerCase()))) {
+        // A quoted name calls the same function as the bare word: "read_text"(…) is read_text(…).
+        errors.push({ offset: i, message: `"${body}" is not allowed in a rule's SELECT` });
+      }
       prevWord = '';
       i = j + 1;
       continue;
