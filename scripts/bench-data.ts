@@ -18,6 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { SlipTypeId } from '../src/core/types';
+import { mulberry32, type Rng } from './lib/prng';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -97,19 +98,6 @@ export const GBK_OUTBOUND = 'outbound-gbk.csv';
 
 // ---------------------------------------------------------------- randomness
 
-type Rng = () => number;
-
-/** mulberry32: small, fast and the same on every machine. */
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One stream of numbers per file, so a file's content depends only on the size and its name. */
 function rngFor(name: string, rows: number): Rng {

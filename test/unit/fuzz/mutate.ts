@@ -5,18 +5,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { mulberry32 } from '../../../scripts/lib/prng';
 
-/** mulberry32: small, fast, good enough to drive mutations. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded randomness for mutations. */
+export const rng = mulberry32;
 
 export interface Seed { name: string; bytes: Uint8Array }
 
