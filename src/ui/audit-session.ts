@@ -11,30 +11,41 @@ import type { Finding, RuleStatus } from '../core/rules/types';
 import { loadFiles } from '../core/audit/load';
 import { sha256Hex } from '../core/audit/hash';
 import { computeKpis, type Kpis } from '../core/audit/kpis';
-import { renderOutputs, type OutPenalty } from '../core/audit/outputs';
+import {
+  PENALTY_COLUMNS, REJECT_COLUMNS, VIOLATION_COLUMNS, findingMessage, renderOutputs, sortFindings, type OutPenalty,
+} from '../core/audit/outputs';
+import { toXlsx } from '../core/audit/xlsx-out';
+import { cmp } from '../core/audit/kpis';
 import { SLIP_TYPE_IDS, slipTypeDef } from '../core/schema/slip-types';
 import { ident, lit } from '../core/sql/sql';
 import { loadRulePack } from '../core/rules/load';
 import { defaultAsOf, runRules } from '../core/rules/run';
 import { buildPenaltyLedger } from '../core/rules/penalties';
 import type { Rule } from '../core/rules/rule';
+import type { RuleProblem } from '../core/rules/types';
+import { relatedDocs } from './related-docs';
+import { previewTable } from './table-preview';
 import { FINDING_COLUMNS, FINDINGS_TABLE, countSql, createFindingsSql, facetSql, pageSql } from './findings-sql';
 import type {
-  AuditSnapshot, ExportKind, Facets, FindingRow, FindingsFilter, ProgressMessage, RuleOptions, RuleView, SlipDetail,
+  AuditSnapshot, ExportKind, Facets, FindingRow, FindingsFilter, ProgressMessage, RuleOptions, RuleView, SlipDetail, TablePreview,
+  XlsxKind,
 } from './rpc';
+
+type RuleFile = { path: string; text: string };
 
 export const PRODUCT_VERSION = '0.1.0';
 
-interface HeldFile { name: string; bytes: Uint8Array; type?: SlipTypeId; sha256: string }
+interface HeldFile { name: string; bytes: Uint8Array; type?: SlipTypeId; mapping?: Record<string, string>; sha256: string }
 
 export class AuditSession {
   private files = new Map<string, HeldFile>();
   private reports = new Map<string, TableReport[]>();
   private rejectsByFile = new Map<string, Reject[]>();
   private options: RuleOptions = { asOf: null, disabled: [], params: {} };
-  private rules: Rule[];
-  private ruleProblems: string[];
-  private ruleFiles: { path: string; text: string; sha256?: string }[];
+  private rules: Rule[] = [];
+  private ruleProblems: string[] = [];
+  private packFiles: RuleFile[];
+  private customFiles: RuleFile[] = [];
   private asOf = '';
   private statuses: RuleStatus[] = [];
   private findings: Finding[] = [];
@@ -47,10 +58,36 @@ export class AuditSession {
     ruleFiles: { path: string; text: string }[],
     private readonly progress: (p: Omit<ProgressMessage, 'kind'>) => void = () => {},
   ) {
-    const pack = loadRulePack(ruleFiles);
+    this.packFiles = ruleFiles;
+    this.loadRules();
+  }
+
+  private get ruleFiles(): RuleFile[] {
+    return [...this.packFiles, ...this.customFiles];
+  }
+
+  private loadRules(): void {
+    const pack = loadRulePack(this.ruleFiles);
     this.rules = [...pack.rules];
     this.ruleProblems = pack.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`);
-    this.ruleFiles = ruleFiles;
+  }
+
+  async setRules(pack: RuleFile[] | null, custom: RuleFile[]): Promise<AuditSnapshot> {
+    if (pack) this.packFiles = pack;
+    this.customFiles = custom;
+    this.loadRules();
+    return this.run();
+  }
+
+  /** Problems of `files`, alone or added to the pack (then a clash of ids with the pack is one). */
+  checkRules(files: RuleFile[], withPack: boolean): RuleProblem[] {
+    const paths = new Set(files.map((f) => f.path));
+    const others = withPack ? this.ruleFiles.filter((f) => !paths.has(f.path)) : [];
+    return loadRulePack([...others, ...files]).problems.filter((p) => paths.has(p.file));
+  }
+
+  getRuleFiles(): RuleFile[] {
+    return this.ruleFiles;
   }
 
   async addFiles(files: { name: string; bytes: Uint8Array }[]): Promise<AuditSnapshot> {
@@ -77,8 +114,27 @@ export class AuditSession {
     if (!held) throw new Error(`no such file: ${name}`);
     await this.purge(name);
     held.type = type || undefined;
+    held.mapping = undefined;
     await this.load([held]);
     return this.run();
+  }
+
+  /** Load one file again with the user's slip type and column mapping. */
+  async mapFile(name: string, type: SlipTypeId, mapping: Record<string, string>): Promise<AuditSnapshot> {
+    const held = this.files.get(name);
+    if (!held) throw new Error(`no such file: ${name}`);
+    await this.purge(name);
+    held.type = type;
+    held.mapping = mapping;
+    await this.load([held]);
+    return this.run();
+  }
+
+  /** A refused table's header row and first rows, for the column-mapping dialog. */
+  previewTable(name: string, sheet: string): TablePreview | null {
+    const held = this.files.get(name);
+    const report = this.reports.get(name)?.find((r) => r.sheet === sheet);
+    return held && report ? previewTable(held.name, held.bytes, report) : null;
   }
 
   async removeFile(name: string): Promise<AuditSnapshot> {
@@ -114,14 +170,18 @@ export class AuditSession {
     const finding = rows[0] as unknown as FindingRow | undefined;
     if (!finding) return null;
     const def = slipTypeDef(finding.slip_type);
-    if (!def || !(await this.tableNames()).has(def.id)) return { finding, lines: [] };
+    const tables = await this.tableNames();
+    if (!def || !tables.has(def.id)) return { finding, lines: [], related: [] };
     const from = `SELECT COLUMNS(*)::VARCHAR FROM ${ident(def.id)} WHERE source_file = ${lit(finding.source_file)}`;
     let lines: Row[] = [];
     if (finding.slip_no !== null) lines = await this.engine.query(`${from} AND ${ident(def.key)} = ${lit(finding.slip_no)} ORDER BY source_row`);
     if (lines.length === 0 && finding.source_row !== null) {
       lines = await this.engine.query(`${from} AND source_row = ${lit(finding.source_row)}`);
     }
-    return { finding, lines };
+    const rule = this.rules.find((r) => r.id === finding.rule_id);
+    // Row-source kinds (condition, missing, …) carry `lookup` when they join the price list.
+    const usesPrice = (rule?.settings as { lookup?: unknown } | undefined)?.lookup === true;
+    return { finding, lines, related: await relatedDocs(this.engine, finding, tables, usesPrice) };
   }
 
   rejectsPage(offset: number, limit: number): { total: number; rows: Reject[] } {
@@ -145,6 +205,21 @@ export class AuditSession {
     return files[kind];
   }
 
+  /** The findings, rejects or penalty ledger as a workbook, with the page's column headings. */
+  exportXlsx(kind: XlsxKind, lang: 'zh' | 'en', headers: string[]): Uint8Array {
+    if (kind === 'violations') {
+      const titles = this.titles();
+      const rows = sortFindings(this.findings).map((f) => ({ ...f, message: findingMessage(f, titles, lang) }));
+      return toXlsx(VIOLATION_COLUMNS, rows, new Set(['amount', 'penalty', 'source_row']), { headers, sheet: 'violations' });
+    }
+    if (kind === 'rejects') {
+      const rows = this.allRejects().sort((a, b) =>
+        cmp(a.source_file, b.source_file) || cmp(a.sheet, b.sheet) || a.source_row - b.source_row || cmp(a.column, b.column));
+      return toXlsx(REJECT_COLUMNS, rows as unknown as Record<string, string | number>[], new Set(['source_row']), { headers, sheet: 'rejects' });
+    }
+    return toXlsx(PENALTY_COLUMNS, this.penalties as unknown as Record<string, string | number | null>[], new Set(['findings', 'amount']), { headers, sheet: 'penalties' });
+  }
+
   async kpis(): Promise<Kpis | null> {
     if (!this.asOf) return null;
     return computeKpis(this.engine, this.asOf, this.findings, this.penalties);
@@ -152,7 +227,7 @@ export class AuditSession {
 
   private async load(files: HeldFile[]): Promise<void> {
     if (files.length === 0) return;
-    const inputs: InputFile[] = files.map((f) => ({ name: f.name, bytes: f.bytes, type: f.type }));
+    const inputs: InputFile[] = files.map((f) => ({ name: f.name, bytes: f.bytes, type: f.type, mapping: f.mapping }));
     const report = await loadFiles(this.engine, inputs, {
       onProgress: (p) => this.progress({ stage: p.phase, file: p.file, rows: p.rows, index: p.index, total: p.total }),
     });

@@ -5,7 +5,7 @@
 import type { FindingsFilter, SortKey } from './rpc';
 import { EMPTY_FILTER } from './findings-sql';
 
-export const VIEWS = ['load', 'rules', 'findings', 'export', 'kpis'] as const;
+export const VIEWS = ['load', 'rules', 'findings', 'kpis', 'export', 'report'] as const;
 export type View = (typeof VIEWS)[number];
 
 const PARAM: Record<Exclude<keyof FindingsFilter, 'desc'>, string> = {
@@ -28,6 +28,12 @@ export function parseHash(hash: string): Route {
   }
   filter.desc = params.get('desc') === '1';
   return { view, filter };
+}
+
+/** `#/load?sample=1` (what `npm start` opens): load the bundled sample data on arrival. */
+export function wantsSample(hash: string, search: string): boolean {
+  const query = hash.split('?')[1] ?? '';
+  return new URLSearchParams(query).get('sample') === '1' || new URLSearchParams(search).get('sample') === '1';
 }
 
 export function formatHash(route: Route): string {

@@ -7,6 +7,7 @@ import type { TableReport } from '../core/audit/types';
 import type { Kpis } from '../core/audit/kpis';
 import type { Reject, SlipTypeId, Text } from '../core/types';
 import type { Row } from '../core/engine';
+import type { RuleProblem } from '../core/rules/types';
 
 export interface RuleParamView { name: string; value: string | number | boolean }
 
@@ -72,11 +73,28 @@ export interface Facets {
   month: { key: string; count: number }[];
 }
 
+/** Documents related to a finding's slip, from one slip table (`loaded` false: that table is not loaded). */
+export interface RelatedDocs {
+  kind: 'exit_pass' | 'outsource_return' | 'original_outbound' | 'gated_slip' | 'price';
+  type: SlipTypeId;
+  loaded: boolean;
+  rows: Row[];
+}
+
 export interface SlipDetail {
   finding: FindingRow;
   /** The slip's rows (every column as text) from the same source file. */
   lines: Row[];
+  related: RelatedDocs[];
 }
+
+/** A refused table's header row and a few rows below it, for the column-mapping dialog. */
+export interface TablePreview {
+  headers: string[];
+  samples: string[][];
+}
+
+export type XlsxKind = 'violations' | 'rejects' | 'penalties';
 
 export interface RuleOptions {
   asOf: string | null;
@@ -98,6 +116,14 @@ export interface WorkerApi {
   rejects(offset: number, limit: number): Promise<{ total: number; rows: Reject[] }>;
   exportFile(kind: ExportKind, lang: 'zh' | 'en'): Promise<string>;
   kpis(): Promise<Kpis | null>;
+  exportXlsx(kind: XlsxKind, lang: 'zh' | 'en', headers: string[]): Promise<Uint8Array>;
+  previewTable(name: string, sheet: string): Promise<TablePreview | null>;
+  mapFile(name: string, type: SlipTypeId, mapping: Record<string, string>): Promise<AuditSnapshot>;
+  /** Replace the rule pack (imported files) and the custom rules; null keeps the current pack. */
+  setRules(pack: { path: string; text: string }[] | null, custom: { path: string; text: string }[]): Promise<AuditSnapshot>;
+  /** Problems of rule files, checked with the current pack (`withPack`) or on their own. */
+  checkRules(files: { path: string; text: string }[], withPack: boolean): Promise<RuleProblem[]>;
+  ruleFiles(): Promise<{ path: string; text: string }[]>;
 }
 
 export type Method = keyof WorkerApi;

@@ -38,6 +38,12 @@ const api: WorkerApi = {
   async rejects(offset, limit) { return (await getSession()).rejectsPage(offset, limit); },
   async exportFile(kind, lang) { return (await getSession()).exportFile(kind, lang); },
   async kpis() { return (await getSession()).kpis(); },
+  async exportXlsx(kind, lang, headers) { return (await getSession()).exportXlsx(kind, lang, headers); },
+  async previewTable(name, sheet) { return (await getSession()).previewTable(name, sheet); },
+  async mapFile(name, type, mapping) { return (await getSession()).mapFile(name, type, mapping); },
+  async setRules(pack, custom) { return (await getSession()).setRules(pack, custom); },
+  async checkRules(files, withPack) { return (await getSession()).checkRules(files, withPack); },
+  async ruleFiles() { return (await getSession()).getRuleFiles(); },
 };
 
 let queue: Promise<unknown> = Promise.resolve();

@@ -4,7 +4,14 @@
  */
 import type { AuditSnapshot, ProgressMessage, RuleOptions, WorkerApi } from '../rpc';
 import type { SlipTypeId } from '../../core/types';
+import type { TableReport } from '../../core/audit/types';
 import { SAMPLE_FILES } from '../sample-data';
+import { profileFor } from './profiles.svelte';
+import { customRuleFile, customRules } from './custom-rules.svelte';
+
+/** Refusals the mapping step can fix. */
+export const MAPPABLE = new Set(['unknown-type', 'ambiguous-type', 'missing-columns']);
+export const isMappable = (r: TableReport) => r.status === 'refused' && MAPPABLE.has(r.refusal?.code ?? '') && (r.headers?.length ?? 0) > 0;
 
 class AuditState {
   snapshot = $state<AuditSnapshot | null>(null);
@@ -14,6 +21,10 @@ class AuditState {
   /** Bumped after every run, so views that query the findings fetch again. */
   version = $state(0);
   options = $state<RuleOptions>({ asOf: null, disabled: [], params: {} });
+  /** The refused table whose column-mapping dialog is open. */
+  mapping = $state<{ name: string; sheet: string } | null>(null);
+  /** Milliseconds from the last "add files" to its findings (shown to the user, and read by the tests). */
+  lastRunMs = $state<number | null>(null);
   private api: WorkerApi | null = null;
 
   attach(api: WorkerApi): void {
@@ -44,12 +55,41 @@ class AuditState {
   }
 
   async addFiles(files: readonly File[]): Promise<void> {
+    const started = performance.now();
     const items = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
     await this.act((api) => api.addFiles(items));
+    await this.applyProfiles(new Set(items.map((i) => i.name)), true);
+    this.lastRunMs = Math.round(performance.now() - started);
+  }
+
+  /**
+   * Reload refused tables of these files with a saved mapping when their header set has
+   * one; otherwise (when asked) open the mapping dialog on the first that needs it.
+   */
+  private async applyProfiles(names: ReadonlySet<string>, ask: boolean): Promise<void> {
+    const refused = (this.snapshot?.tables ?? []).filter((t) => names.has(t.name) && isMappable(t));
+    let first: TableReport | undefined;
+    for (const t of refused) {
+      const p = profileFor(t.headers ?? []);
+      if (p) await this.mapFile(t.name, p.type, p.mapping);
+      else first ??= t;
+    }
+    if (ask && first && !this.mapping) this.mapping = { name: first.name, sheet: first.sheet };
+  }
+
+  mapFile(name: string, type: SlipTypeId, mapping: Record<string, string>): Promise<void> {
+    return this.act((api) => api.mapFile(name, type, mapping));
+  }
+
+  /** Send the custom rules (and an imported pack, when given) to the worker and run again. */
+  applyRules(pack: { path: string; text: string }[] | null): Promise<void> {
+    const custom = customRules.texts.map(customRuleFile);
+    return this.act((api) => api.setRules(pack, custom));
   }
 
   /** Fetch the bundled sample exports from the app's own origin. */
   async loadSample(): Promise<void> {
+    const started = performance.now();
     await this.act(async (api) => {
       const items = await Promise.all(SAMPLE_FILES.map(async (s) => {
         const res = await fetch(s.url);
@@ -58,6 +98,7 @@ class AuditState {
       }));
       return api.addFiles(items);
     });
+    this.lastRunMs = Math.round(performance.now() - started);
   }
 
   retype(name: string, type: SlipTypeId | ''): Promise<void> {

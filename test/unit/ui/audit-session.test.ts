@@ -5,6 +5,7 @@ import { createNodeEngine } from '../../../src/engine/duckdb-node';
 import type { Engine } from '../../../src/core/engine';
 import { AuditSession } from '../../../src/ui/audit-session';
 import { EMPTY_FILTER } from '../../../src/ui/findings-sql';
+import * as XLSX from '@e965/xlsx';
 
 const RULES = readdirSync('rules').filter((f) => f.endsWith('.yaml')).map((f) => ({ path: `rules/${f}`, text: readFileSync(join('rules', f), 'utf8') }));
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -83,5 +84,64 @@ describe('AuditSession before any file', () => {
     expect(await session.findingsPage(EMPTY_FILTER, 0, 10)).toEqual({ total: 0, rows: [] });
     expect((await session.facets()).rule).toEqual([]);
     await engine.close();
+  });
+});
+
+describe('AuditSession: mapping, related documents, XLSX and custom rules', () => {
+  let engine: Engine;
+  let session: AuditSession;
+  const OUT = [
+    '出库单号,日期,客户,产品名称,规格,数量,单价,金额,业务员,质检确认,出门证号',
+    'CK001,2025-03-05,甲公司,轴承,6204,2,10,20,张三,否,MP01',
+    '=CK002,2025-03-06,乙公司,轴承,6205,1,10,10,李四,是,',
+  ].join('\n');
+  const UNKNOWN = ['NO.,WHEN,WHAT,HOW MANY', 'U-1,2025-03-02,gear,3', 'U-2,2025-03-03,shaft,1'].join('\n');
+  beforeAll(async () => {
+    engine = await createNodeEngine();
+    session = new AuditSession(engine, RULES);
+    await session.addFiles([{ name: 'out.csv', bytes: enc(OUT) }, { name: 'pass.csv', bytes: enc(PASSES) }]);
+  });
+  afterAll(() => engine.close());
+
+  const first = async (rule: string) => (await session.findingsPage({ ...EMPTY_FILTER, rule }, 0, 1)).rows[0];
+
+  it('shows the exit pass of a slip, and its absence', async () => {
+    const qc = await session.slipDetail((await first('outbound.missing-qc')).id);
+    expect(qc?.related.find((r) => r.kind === 'exit_pass')?.rows.map((r) => r.pass_no)).toEqual(['MP01']);
+    const ungated = await session.slipDetail((await first('outbound.ungated')).id);
+    expect(ungated?.related.find((r) => r.kind === 'exit_pass')).toMatchObject({ loaded: true, rows: [] });
+  });
+
+  it('previews an unknown header and loads the file with the user mapping', async () => {
+    const snap = await session.addFiles([{ name: 'unknown.csv', bytes: enc(UNKNOWN) }]);
+    expect(snap.tables.find((t) => t.name === 'unknown.csv')).toMatchObject({ status: 'refused', refusal: { code: 'unknown-type' } });
+    expect(session.previewTable('unknown.csv', '')).toEqual({
+      headers: ['NO.', 'WHEN', 'WHAT', 'HOW MANY'], samples: [['U-1', '2025-03-02', 'gear', '3'], ['U-2', '2025-03-03', 'shaft', '1']],
+    });
+    const mapped = await session.mapFile('unknown.csv', 'outbound', { 'NO.': 'slip_no', WHEN: 'date', WHAT: 'product_name', 'HOW MANY': 'qty' });
+    expect(mapped.tables.find((t) => t.name === 'unknown.csv')).toMatchObject({ status: 'loaded', slip_type: 'outbound', rows_loaded: 2 });
+  });
+
+  it('writes the findings workbook with the given headings, numbers as numbers and no formula', async () => {
+    const bytes = session.exportXlsx('violations', 'en', ['R', 'S', 'T', 'N', 'D', 'P', 'A', 'F', 'SF', 'SR', 'M']);
+    const ws = XLSX.read(bytes, { type: 'array' }).Sheets.violations;
+    expect(XLSX.utils.sheet_to_json<unknown[]>(ws, { header: 1 })[0]).toEqual(['R', 'S', 'T', 'N', 'D', 'P', 'A', 'F', 'SF', 'SR', 'M']);
+    const payload = Object.keys(ws).find((k) => ws[k]?.v === "'=CK002");
+    expect(payload && ws[payload].t).toBe('s');
+    expect(Object.values(ws).some((c) => typeof c === 'object' && c !== null && 'f' in c)).toBe(false);
+    expect(ws.J2.t).toBe('n');
+  });
+
+  it('checks a custom rule with line and column, and runs it with the pack', async () => {
+    const bad = 'id: custom.x\ntitle: { zh: 甲, en: A }\nclause: "1"\nseverity: fatal\nkind: missing\nfrom: outbound\nfields: [customer]\ndescription: { zh: 甲, en: A }\n';
+    const problems = session.checkRules([{ path: 'custom/custom.x.yaml', text: bad }], true);
+    expect(problems.map((p) => [p.line, p.col])).toEqual([[4, 11]]);
+    const clash = session.checkRules([{ path: 'custom/outbound.ungated.yaml', text: RULES.find((r) => r.path.endsWith('outbound.ungated.yaml'))!.text }], true);
+    expect(clash.some((p) => /duplicate rule id/.test(p.message))).toBe(true);
+    const good = bad.replace('fatal', 'warning');
+    expect(session.checkRules([{ path: 'custom/custom.x.yaml', text: good }], true)).toEqual([]);
+    const snap = await session.setRules(null, [{ path: 'custom/custom.x.yaml', text: good }]);
+    expect(snap.rules.find((r) => r.id === 'custom.x')).toMatchObject({ status: 'ran' });
+    expect(session.getRuleFiles().length).toBe(RULES.length + 1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatHash, parseHash } from '../../../src/ui/route';
+import { formatHash, parseHash, wantsSample } from '../../../src/ui/route';
 import { EMPTY_FILTER, pageSql, whereSql } from '../../../src/ui/findings-sql';
 import { ruleArea } from '../../../src/ui/rule-areas';
 
@@ -36,4 +36,18 @@ describe('rule areas', () => {
     ['outsource-issue.ungated', 'outsourcing'], ['requisition.missing-purpose', 'purchasing'], ['slip.number-gap', 'numbering'],
     ['custom.thing', 'other'],
   ])('%s → %s', (id, area) => expect(ruleArea(id)).toBe(area));
+});
+
+describe('opening on the sample data', () => {
+  it.each([
+    ['#/load?sample=1', '', true],
+    ['#/load', '?sample=1', true],
+    ['#/load?sample=0', '', false],
+    ['#/findings?rule=sample', '', false],
+    ['', '', false],
+  ])('hash %s, search %s → %s', (hash, search, want) => expect(wantsSample(hash, search)).toBe(want));
+
+  it('drops the sample flag from the address once the view is written back', () => {
+    expect(formatHash(parseHash('#/load?sample=1'))).toBe('#/load');
+  });
 });
