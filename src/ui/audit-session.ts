@@ -12,10 +12,10 @@ import { loadFiles } from '../core/audit/load';
 import { sha256Hex } from '../core/audit/hash';
 import { computeKpis, type Kpis } from '../core/audit/kpis';
 import {
-  PENALTY_COLUMNS, REJECT_COLUMNS, VIOLATION_COLUMNS, findingMessage, renderOutputs, sortFindings, type OutPenalty,
+  PENALTY_COLUMNS, PENALTY_NUMERIC, REJECT_COLUMNS, REJECT_NUMERIC, VIOLATION_COLUMNS, VIOLATION_NUMERIC,
+  penaltyRows, rejectRows, renderOutputs, violationRows, type OutPenalty,
 } from '../core/audit/outputs';
 import { toXlsx } from '../core/audit/xlsx-out';
-import { cmp } from '../core/audit/kpis';
 import { SLIP_TYPE_IDS, slipTypeDef } from '../core/schema/slip-types';
 import { ident, lit } from '../core/sql/sql';
 import { loadRulePack } from '../core/rules/load';
@@ -208,16 +208,10 @@ export class AuditSession {
   /** The findings, rejects or penalty ledger as a workbook, with the page's column headings. */
   exportXlsx(kind: XlsxKind, lang: 'zh' | 'en', headers: string[]): Uint8Array {
     if (kind === 'violations') {
-      const titles = this.titles();
-      const rows = sortFindings(this.findings).map((f) => ({ ...f, message: findingMessage(f, titles, lang) }));
-      return toXlsx(VIOLATION_COLUMNS, rows, new Set(['amount', 'penalty', 'source_row']), { headers, sheet: 'violations' });
+      return toXlsx(VIOLATION_COLUMNS, violationRows(this.findings, this.titles(), lang), VIOLATION_NUMERIC, { headers, sheet: 'violations' });
     }
-    if (kind === 'rejects') {
-      const rows = this.allRejects().sort((a, b) =>
-        cmp(a.source_file, b.source_file) || cmp(a.sheet, b.sheet) || a.source_row - b.source_row || cmp(a.column, b.column));
-      return toXlsx(REJECT_COLUMNS, rows as unknown as Record<string, string | number>[], new Set(['source_row']), { headers, sheet: 'rejects' });
-    }
-    return toXlsx(PENALTY_COLUMNS, this.penalties as unknown as Record<string, string | number | null>[], new Set(['findings', 'amount']), { headers, sheet: 'penalties' });
+    if (kind === 'rejects') return toXlsx(REJECT_COLUMNS, rejectRows(this.allRejects()), REJECT_NUMERIC, { headers, sheet: 'rejects' });
+    return toXlsx(PENALTY_COLUMNS, penaltyRows(this.penalties, lang), PENALTY_NUMERIC, { headers, sheet: 'penalties' });
   }
 
   async kpis(): Promise<Kpis | null> {

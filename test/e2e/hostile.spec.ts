@@ -76,9 +76,8 @@ describe('hostile files in Chromium', () => {
     expect(report).toContain(`${PAYLOADS[0]}.xlsx`);
     // Rejected values, shown literally.
     await page.locator('details:has([data-testid="rejects"]) summary, details summary').first().click();
-    await page.getByTestId('rejects').waitFor();
-    const rejects = await page.getByTestId('rejects').innerText();
-    expect(rejects).toContain(PAYLOADS[1]);
+    // The rows arrive from the worker after the table appears: wait for the payload, as text.
+    await expect.poll(() => page.getByTestId('rejects').innerText(), { timeout: 10_000 }).toContain(PAYLOADS[1]);
     // Findings list, then one finding's detail.
     await page.getByTestId('nav-findings').click();
     await page.getByTestId('filter-q').fill('X-0');

@@ -68,20 +68,40 @@ function noteText(note: string, lang: Lang): string {
   return NOTES[note]?.[lang] ?? note;
 }
 
+/** Columns written as numbers in the exports; every other column is text (and formula-safe). */
+export const VIOLATION_NUMERIC: ReadonlySet<string> = new Set(['amount', 'penalty', 'source_row']);
+export const REJECT_NUMERIC: ReadonlySet<string> = new Set(['source_row']);
+export const PENALTY_NUMERIC: ReadonlySet<string> = new Set(['findings', 'amount']);
+
+type ExportRow = Record<string, string | number | null>;
+
+/** The rows of violations.csv (and its XLSX twin): sorted, with the message in the chosen language. */
+export function violationRows(findings: readonly OutFinding[], titles: ReadonlyMap<string, Text>, lang: Lang): ExportRow[] {
+  return sortFindings(findings).map((f) => ({ ...f, message: findingMessage(f, titles, lang) }));
+}
+
+/** The rows of rejects.csv: by file, sheet, row and column. */
+export function rejectRows(rejects: readonly Reject[]): ExportRow[] {
+  return [...rejects].sort((a, b) =>
+    cmp(a.source_file, b.source_file) || cmp(a.sheet, b.sheet) || a.source_row - b.source_row || cmp(a.column, b.column))
+    .map((r) => ({ ...r }));
+}
+
+/** The rows of penalties.csv, notes in the chosen language. */
+export function penaltyRows(penalties: readonly OutPenalty[], lang: Lang): ExportRow[] {
+  return penalties.map((p) => ({ ...p, note: p.note ? noteText(p.note, lang) : '' }));
+}
+
 export function violationsCsv(findings: readonly OutFinding[], titles: ReadonlyMap<string, Text>, lang: Lang): string {
-  const rows = sortFindings(findings).map((f) => ({ ...f, message: findingMessage(f, titles, lang) }));
-  return toCsv(VIOLATION_COLUMNS, rows, new Set(['amount', 'penalty', 'source_row']));
+  return toCsv(VIOLATION_COLUMNS, violationRows(findings, titles, lang), VIOLATION_NUMERIC);
 }
 
 export function rejectsCsv(rejects: readonly Reject[]): string {
-  const rows = [...rejects].sort((a, b) =>
-    cmp(a.source_file, b.source_file) || cmp(a.sheet, b.sheet) || a.source_row - b.source_row || cmp(a.column, b.column));
-  return toCsv(REJECT_COLUMNS, rows as unknown as Record<string, string | number>[], new Set(['source_row']));
+  return toCsv(REJECT_COLUMNS, rejectRows(rejects), REJECT_NUMERIC);
 }
 
 export function penaltiesCsv(penalties: readonly OutPenalty[], lang: Lang): string {
-  const rows = penalties.map((p) => ({ ...p, note: p.note ? noteText(p.note, lang) : '' }));
-  return toCsv(PENALTY_COLUMNS, rows, new Set(['findings', 'amount']));
+  return toCsv(PENALTY_COLUMNS, penaltyRows(penalties, lang), PENALTY_NUMERIC);
 }
 
 /** summary.json: as_of, files, rules, totals and KPIs; stable key order, no timings. */
