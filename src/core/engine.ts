@@ -14,6 +14,12 @@ export interface Engine {
    * `data[c][r]` is column c, row r; null is SQL NULL. Replaces an existing table.
    */
   loadColumns(name: string, columns: readonly string[], data: readonly (readonly (string | null)[])[]): Promise<void>;
+  /**
+   * Optional: make UTF-8 `text` readable by SQL (`read_csv`) under the returned path until
+   * `release` is called. Lets the loader hand a whole text export to DuckDB's own CSV reader
+   * instead of parsing it cell by cell in JavaScript; without it the loader does that.
+   */
+  registerText?(text: string): Promise<{ path: string; release(): Promise<void> }>;
   /** Run statements that return nothing. */
   exec(sql: string): Promise<void>;
   /**

@@ -27,6 +27,7 @@ export async function createBrowserEngine(): Promise<Engine> {
   await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
   const conn = await db.connect();
   for (const setting of OFFLINE_SETTINGS) await conn.query(setting);
+  let textSeq = 0;
   const version = await db.getVersion();
 
   return {
@@ -37,6 +38,11 @@ export async function createBrowserEngine(): Promise<Engine> {
       for (const ipc of columnsToIPC(columns, data)) {
         await conn.insertArrowFromIPCStream(ipc, { name, create: false });
       }
+    },
+    async registerText(text) {
+      const path = `slip-text-${++textSeq}.csv`;
+      await db.registerFileText(path, text);
+      return { path, release: async () => { await db.dropFile(path); } };
     },
     async exec(sql) {
       await conn.query(sql);

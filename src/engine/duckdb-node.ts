@@ -17,6 +17,7 @@ export async function createNodeEngine(): Promise<Engine> {
   const conn = await instance.connect();
   const version = (await conn.runAndReadAll('SELECT version() AS v')).getRowObjectsJson()[0]?.v;
   let scratch: string | null = null;
+  let textSeq = 0;
 
   return {
     name: `native DuckDB ${String(version)}`,
@@ -34,6 +35,12 @@ export async function createNodeEngine(): Promise<Engine> {
           delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, auto_detect = false, parallel = true)`);
       }
       rmSync(file, { force: true });
+    },
+    async registerText(text) {
+      scratch ??= mkdtempSync(join(tmpdir(), 'slip-audit-'));
+      const path = join(scratch, `text-${++textSeq}.csv`);
+      writeFileSync(path, text);
+      return { path, release: async () => { rmSync(path, { force: true }); } };
     },
     async exec(sql) {
       await conn.run(sql);

@@ -21,6 +21,7 @@ export async function createWasmNodeEngine(): Promise<Engine> {
   await db.instantiate();
   const conn = db.connect();
   for (const setting of OFFLINE_SETTINGS) conn.query(setting);
+  let textSeq = 0;
   const version = db.getVersion();
 
   return {
@@ -28,6 +29,11 @@ export async function createWasmNodeEngine(): Promise<Engine> {
     async loadColumns(name, columns, data) {
       conn.query(`CREATE OR REPLACE TABLE ${ident(name)} (${columns.map((c) => `${ident(c)} VARCHAR`).join(', ')})`);
       for (const ipc of columnsToIPC(columns, data)) conn.insertArrowFromIPCStream(ipc, { name, create: false });
+    },
+    async registerText(text) {
+      const path = `slip-text-${++textSeq}.csv`;
+      db.registerFileText(path, text);
+      return { path, release: async () => { db.dropFile(path); } };
     },
     async exec(sql) {
       conn.query(sql);

@@ -162,10 +162,17 @@ describe('Slip Audit in Chromium', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => detail.count()).toBe(0);
 
-    await page.getByTestId('filter-rule').selectOption('outbound.below-min-price');
+    // Wait for the filter to reach the address (the table follows it) before clicking a row:
+    // under load the first row can still be the previous rule's.
+    const showRule = async (id: string) => {
+      await page.getByTestId('filter-rule').selectOption(id);
+      await expect.poll(() => page.evaluate(() => location.hash)).toContain(`rule=${id}`);
+      await expect.poll(() => page.getByTestId('finding-row').first().getAttribute('data-rule')).toBe(id);
+    };
+    await showRule('outbound.below-min-price');
     await page.getByTestId('finding-row').first().click();
     await page.getByTestId('related-price').locator('tbody tr').first().waitFor();
-    await page.getByTestId('filter-rule').selectOption('outsource.not-returned-in-month');
+    await showRule('outsource.not-returned-in-month');
     await page.getByTestId('finding-row').first().click();
     await page.getByTestId('related-outsource_return').waitFor();
     await page.keyboard.press('Escape');

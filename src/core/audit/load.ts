@@ -7,8 +7,9 @@ import type { Engine } from '../engine';
 import type { RawTable, Refusal, Reject } from '../types';
 import type { InputFile, LoadOptions, LoadReport, TableReport } from './types';
 import { readFile } from '../ingest/read-file';
-import { detectTable } from '../ingest/header';
-import { buildRows } from '../ingest/build';
+import { detectTable, type Detection } from '../ingest/header';
+import { buildRows, type BuildCounts } from '../ingest/build';
+import { tryLoadTextFast } from '../ingest/fast-text';
 import { appendRows } from './tables';
 import { sha256Hex } from './hash';
 
@@ -33,6 +34,14 @@ export async function loadFiles(engine: Engine, files: readonly InputFile[], opt
     }
     seen.set(sha256, file.name);
 
+    const fast = await tryLoadTextFast(engine, file, { dateOrder: opts.dateOrder });
+    if (fast) {
+      progress('parse', 0);
+      rejects.push(...fast.rejects);
+      tables.push(loadedReport({ ...base, encoding: fast.encoding }, fast.found, fast.counts));
+      progress('load', fast.counts.rows_read);
+      continue;
+    }
     const read = readFile(file.name, file.bytes);
     if (!read.ok) {
       tables.push(refused(base, read.refusal));
@@ -74,10 +83,14 @@ async function loadTable(
   const built = buildRows(table, found.type, found.headerRow, found.headers, found.columns, { dateOrder: opts.dateOrder });
   await appendRows(engine, built.rows);
   rejects.push(...built.rejects);
+  return loadedReport(base, found, built.counts);
+}
+
+function loadedReport(base: TableReport, found: Extract<Detection, { ok: true }>, counts: BuildCounts): TableReport {
   const mapping: Record<string, string> = {};
   found.columns.forEach((f, i) => { if (f) mapping[found.headers[i]] = f; });
   return {
-    ...base, slip_type: found.type, status: 'loaded', reason: '', ...built.counts,
+    ...base, slip_type: found.type, status: 'loaded', reason: '', ...counts,
     headers: shortHeaders(found.headers.filter((h) => h !== '')), mapping, header_row: found.headerRow + 1,
   };
 }

@@ -136,7 +136,7 @@ const MAX_EXTRA_KEY = 100;
  * letter when it has none. Two columns under one header (`备注`, `备注`) both stay, the
  * later one marked with its letter; a header longer than any real one is cut.
  */
-function extraKey(header: string, col: number, taken: ReadonlySet<string>): string {
+export function extraKey(header: string, col: number, taken: ReadonlySet<string>): string {
   let key = header === '' ? columnLetter(col) : header;
   if (key.length > MAX_EXTRA_KEY) key = `${key.slice(0, MAX_EXTRA_KEY)}…`;
   return taken.has(key) ? `${key} (${columnLetter(col)})` : key;

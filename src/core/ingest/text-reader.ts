@@ -4,27 +4,52 @@
  * were written — trimming, blank rows and totals rows are the table builder's
  * business, because it counts them.
  */
-import type { ReadResult } from '../types';
-import { decodeText } from './decode';
+import type { ReadResult, Refusal } from '../types';
+import { decodeText, type TextEncodingName } from './decode';
 import { type Delimiter, parseDelimitedBounded, sniffDelimiter } from './csv';
 import { isBlankRow } from './values';
 
 /** Wider than any Excel sheet (16,384 columns): not a slip table. */
-const MAX_CELLS_PER_ROW = 16_384;
+export const MAX_CELLS_PER_ROW = 16_384;
 /** Longer than any real cell; usually a quote that never closes. */
-const MAX_CELL_CHARS = 1_000_000;
+export const MAX_CELL_CHARS = 1_000_000;
 /**
  * Past this many records the rule queries no longer fit the browser's DuckDB
  * (STACK-NOTES: 5M rows is the measured ceiling), and the parsed rows alone take
  * gigabytes: refused as too large rather than crashing the page.
  */
-const MAX_ROWS = 5_000_000;
+export const MAX_ROWS = 5_000_000;
 
 /**
  * Turns a text export into a table or a refusal (binary, empty, absurd shape)
  * without hanging: the parse stops at the first row or cell beyond the limits.
  */
 export function readTextFile(name: string, bytes: Uint8Array): ReadResult {
+  const prepared = prepareText(name, bytes);
+  if (!prepared.ok) return prepared;
+  const { text, delimiter } = prepared;
+
+  const parsed = parseDelimitedBounded(text, delimiter, { maxCellsPerRow: MAX_CELLS_PER_ROW, maxCellChars: MAX_CELL_CHARS, maxRows: MAX_ROWS });
+  if (!parsed.ok) {
+    return {
+      ok: false,
+      refusal: { code: 'too-large', detail: { limit: parsed.limit, row: parsed.row, size: parsed.size, max: parsed.max } },
+    };
+  }
+  if (parsed.rows.every(isBlankRow)) return { ok: false, refusal: { code: 'empty' } };
+
+  return {
+    ok: true,
+    tables: [{ file: baseName(name), sheet: '', encoding: prepared.encoding, rows: parsed.rows }],
+    skippedSheets: [],
+  };
+}
+
+/** A text export decoded, with its `sep=` line removed and its delimiter known: what every reader of it starts from. */
+export type PreparedText = { ok: true; text: string; delimiter: Delimiter; encoding: TextEncodingName } | { ok: false; refusal: Refusal };
+
+/** Decode and find the delimiter; shared by the row parser here and the loader's bulk path, so both read the same records. */
+export function prepareText(name: string, bytes: Uint8Array): PreparedText {
   const decoded = decodeText(bytes);
   if (!decoded.ok) return decoded;
 
@@ -38,23 +63,9 @@ export function readTextFile(name: string, bytes: Uint8Array): ReadResult {
   } else {
     delimiter = sniffDelimiter(text, /\.(tsv|txt|tab)$/i.test(name) ? '\t' : undefined);
   }
-
-  const parsed = parseDelimitedBounded(text, delimiter, { maxCellsPerRow: MAX_CELLS_PER_ROW, maxCellChars: MAX_CELL_CHARS, maxRows: MAX_ROWS });
-  if (!parsed.ok) {
-    return {
-      ok: false,
-      refusal: { code: 'too-large', detail: { limit: parsed.limit, row: parsed.row, size: parsed.size, max: parsed.max } },
-    };
-  }
-  if (parsed.rows.every(isBlankRow)) return { ok: false, refusal: { code: 'empty' } };
-
-  return {
-    ok: true,
-    tables: [{ file: baseName(name), sheet: '', encoding: decoded.encoding, rows: parsed.rows }],
-    skippedSheets: [],
-  };
+  return { ok: true, text, delimiter, encoding: decoded.encoding };
 }
 
-function baseName(name: string): string {
+export function baseName(name: string): string {
   return name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
 }

@@ -1,0 +1,144 @@
+/**
+ * The bulk text path must give exactly what the row-by-row path gives: the same typed
+ * rows (EXCEPT ALL both ways, provenance and extras included), the same rejects in the
+ * same order, the same per-table counts. Checked on every text file of the sample data
+ * and the fixtures, on generated benchmark data, and on awkward hand-made files.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Engine } from '../../../src/core/engine';
+import type { InputFile, LoadReport } from '../../../src/core/audit/types';
+import { loadFiles } from '../../../src/core/audit/load';
+import { SLIP_TYPES } from '../../../src/core/schema/slip-types';
+import { ident } from '../../../src/core/sql/sql';
+import { createNodeEngine } from '../../../src/engine/duckdb-node';
+import { createWasmNodeEngine } from '../../../src/engine/duckdb-wasm-node';
+
+const TEXT = /\.(csv|tsv|txt)$/i;
+
+function filesIn(dir: string): InputFile[] {
+  return readdirSync(dir).filter((f) => TEXT.test(f)).sort().map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(dir, f))) }));
+}
+
+/** The same engine without the bulk text method: the row-by-row path. */
+function rowByRow(engine: Engine): Engine {
+  return { name: engine.name, loadColumns: (n, c, d) => engine.loadColumns(n, c, d), exec: (s) => engine.exec(s), query: (s) => engine.query(s), close: () => engine.close() };
+}
+
+interface Compared { fast: LoadReport; slow: LoadReport; loaded: number }
+
+/** Loads `files` both ways into one engine and compares the typed tables there. */
+async function compare(engine: Engine, files: InputFile[], dateOrder?: 'dmy'): Promise<Compared> {
+  for (const t of SLIP_TYPES) {
+    await engine.exec(`DROP TABLE IF EXISTS ${ident(t.id)}`);
+    await engine.exec(`DROP TABLE IF EXISTS ${ident(`slow_${t.id}`)}`);
+  }
+  const slow = await loadFiles(rowByRow(engine), files, { dateOrder });
+  const present = [];
+  for (const t of SLIP_TYPES) {
+    const exists = await engine.query(`SELECT 1 FROM information_schema.tables WHERE table_name = '${t.id}'`);
+    if (exists.length) {
+      await engine.exec(`ALTER TABLE ${ident(t.id)} RENAME TO ${ident(`slow_${t.id}`)}`);
+      present.push(t.id);
+    }
+  }
+  const fast = await loadFiles(engine, files, { dateOrder });
+  let loaded = 0;
+  for (const id of present) {
+    const diff = await engine.query<{ n: number }>(`SELECT (SELECT count(*) FROM (SELECT * FROM ${ident(id)} EXCEPT ALL SELECT * FROM ${ident(`slow_${id}`)}))::INTEGER
+      + (SELECT count(*) FROM (SELECT * FROM ${ident(`slow_${id}`)} EXCEPT ALL SELECT * FROM ${ident(id)}))::INTEGER AS n`);
+    expect(Number(diff[0].n), `typed table ${id}`).toBe(0);
+    const order = await engine.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${ident(id)}`);
+    loaded += Number(order[0].n);
+  }
+  expect(fast.rejects).toEqual(slow.rejects);
+  expect(fast.tables).toEqual(slow.tables);
+  return { fast, slow, loaded };
+}
+
+/** An engine that records whether the bulk path was taken. */
+function counting(engine: Engine): { engine: Engine; used: () => number } {
+  let used = 0;
+  const registerText = engine.registerText!.bind(engine);
+  return {
+    engine: { ...rowByRow(engine), registerText: async (text: string) => { used++; return registerText(text); } },
+    used: () => used,
+  };
+}
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const HEADER = '出库单号,出库日期,客户名称,产品编码,产品名称,数量,单价,金额,销售类型,业务员,质检确认,出门证号,收款日期,备注';
+
+/** Hand-made files for each awkward case of SLIPS §1, §2 and §4. */
+const AWKWARD: InputFile[] = [
+  { name: 'title-rows.csv', bytes: enc(`产品出库单列表\n导出日期：2025-04-02,,\n${HEADER}\nCK1,2025-01-02,甲,P1,泵,3,10.50,31.5,销售,张三,是,CM1,,\nCK2,2025/1/3,乙,P2,阀,"1,234.50",¥2.5,-,售后,李四,否,,2025.1.9,x\n合计,,,,,,,31.5,,,,,,\n`) },
+  { name: 'quoted-newline.csv', bytes: enc(`${HEADER}\nCK1,2025-01-02,"甲\n公司",P1,泵,3,1,3,销售,张三,√,,,\nCK2,2025-01-02,乙,P1,泵,3,1,3,销售,张三,√,,,"多\r\n行"\n`) },
+  { name: 'cr-only.csv', bytes: enc(`${HEADER}\rCK1,2025-01-02,甲,P1,泵,3,1,3,销售,张三,Y,,,\r\rCK2,2025-01-02,乙,P1,泵,3,1,3,销售,张三,N,,,\r`) },
+  { name: 'crlf-bom.csv', bytes: enc(`\uFEFF${HEADER}\r\nCK1,2025-01-02,甲,P1,泵,3,1,3,销售,张三,Y,,,\r\n,,,,\r\n  ,\r\nCK3,20250105,甲,P1,泵,3,1,3,sales,张三,yes,,,\r\n`) },
+  { name: 'sep-line.csv', bytes: enc(`sep=;\n${HEADER.replaceAll(',', ';')}\nCK1;2025-01-02;甲;P1;泵;3;1,5;3;销售;张三;是;;;\n`) },
+  { name: 'ragged.csv', bytes: enc(`${HEADER}\nCK1,2025-01-02,甲,P1,泵,3\nCK2,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,,,,\nCK3,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,,溢出\nCK4,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,备注,\n`) },
+  { name: 'no-trailing-newline.csv', bytes: enc(`${HEADER}\nCK1,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,`) },
+  { name: 'bad-values.csv', bytes: enc(`${HEADER}\nCK1,2025-02-30,甲,P1,泵,3,1,3,销售,张三,是,,,\nCK2,2025-01-02,甲,P1,泵,abc,1,3,销售,张三,是,,2025-13-01,\n,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,\nCK4,03/04/2025,甲,P1,泵,3,1,3,销售,张三,也许,,,\nCK5,2025-01-02,甲,P1,泵,(100),RMB 5,12e2,销售,张三,是,,,\nCK6,2025-01-02,甲,P1,泵,１２３,￥5,1 000,销售,Ｎ／Ａ,是,,,\n`) },
+  { name: 'awkward-space.csv', bytes: enc(`${HEADER}\nCK1 , 2025-01-02 ,\u3000甲\u3000,P1,泵, 3 ,1,3,销售,\u00a0张三,是,,,\t\nCK2,2025-01-02,合　计,P1,泵,3,1,3,销售,张三,是,,,\n 合计 :,,,\nＴＯＴＡＬ,,\nCK3,2025-01-02,"引""号""",P1,"泵"x,3,1,3,销售,张三,是,,,"a\\b"\nCK4,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,İ\u212a\n`) },
+  { name: 'unclosed-quote.csv', bytes: enc(`${HEADER}\nCK1,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,\nCK2,2025-01-02,"甲,P1,泵,3,1,3\nCK3,x\n`) },
+  { name: 'numeric-headers.csv', bytes: enc(`${HEADER},2025,1,备注,\nCK1,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,a,b,c,d,\nCK2,2025-01-02,甲,P1,泵,0003.10,-0,"1,234,567.123456",销售,张三,是,,,,,,"q""",\n`) },
+  { name: 'exit.tsv', bytes: enc('出门证号\t开具日期\t关联单号\t开具人\t门卫\t出门时间\nCM1\t2025-01-01\tCK1\t杨帆\t-\t2025-01-01 14:27\nCM2\t2025-01-01\tCK2\t无\tN/A\t2025-01-01 24:00\nCM3\t2025-01-01\tCK3\t杨帆\t韩冰\t2025/1/1 9:05:03.9\nCM4\t2025-01-01\tCK4\t杨帆\t韩冰\t2025-01-01T09:05\n') },
+];
+
+let engine: Engine;
+let dir: string;
+
+beforeAll(async () => {
+  engine = await createNodeEngine();
+  dir = mkdtempSync(join(tmpdir(), 'fast-text-'));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-data.ts', '--rows', '10000', '--out', dir], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(r.stderr);
+}, 180_000);
+
+afterAll(async () => { await engine.close(); });
+
+describe('bulk text path gives the row-by-row answers (native)', () => {
+  test('sample data', async () => {
+    const { loaded } = await compare(engine, filesIn('sample-data'));
+    expect(loaded).toBeGreaterThan(100);
+  }, 60_000);
+
+  test('text fixtures', async () => {
+    await compare(engine, filesIn('test/fixtures/text'));
+  }, 60_000);
+
+  test('benchmark data, 10k outbound lines, UTF-8 and GBK', async () => {
+    const files = filesIn(dir);
+    const { loaded } = await compare(engine, files.filter((f) => f.name !== 'outbound-gbk.csv'));
+    expect(loaded).toBeGreaterThan(15_000);
+    await compare(engine, files.filter((f) => f.name === 'outbound-gbk.csv'));
+  }, 120_000);
+
+  test.each(AWKWARD.map((f) => [f.name, f] as const))('%s', async (_name, file) => {
+    await compare(engine, [file]);
+    await compare(engine, [file], 'dmy');
+  }, 30_000);
+
+  test('the files compared above take the bulk path (workbooks and unrecognised files do not)', async () => {
+    const c = counting(engine);
+    const text = [...filesIn('sample-data'), ...AWKWARD, ...filesIn(dir)];
+    const report = await loadFiles(c.engine, [...text, ...filesIn('test/fixtures/text'),
+      { name: 'outbound.xlsx', bytes: new Uint8Array(readFileSync('test/fixtures/excel/outbound.xlsx')) }]);
+    expect(c.used()).toBe(text.length + 1);
+    expect(report.tables.filter((t) => t.status === 'loaded').length).toBe(text.length + 2);
+  }, 60_000);
+});
+
+describe('bulk text path on DuckDB-WASM', () => {
+  let wasm: Engine;
+  beforeAll(async () => { wasm = await createWasmNodeEngine(); }, 60_000);
+  afterAll(async () => { await wasm.close(); });
+
+  test('sample data and the awkward files', async () => {
+    await compare(wasm, filesIn('sample-data'));
+    for (const f of AWKWARD) await compare(wasm, [f]);
+  }, 120_000);
+});
