@@ -12,13 +12,16 @@ export const BROWSER_MAX_BYTES = 900 * 1000 * 1000;
 export const BROWSER_MAX_ROWS = 5_000_000;
 
 /**
- * A refusal naming the limit and the command line, or null when the files fit. Rows are
+ * A refusal naming the limit and the command line, or null when the files (on top of what
+ * is `already` loaded) fit. Rows are
  * counted as line breaks of the text files (a quoted line break counts too, so this errs
  * on the safe side); workbooks count by their bytes only.
  */
-export function checkBrowserBudget(files: readonly { name: string; bytes: Uint8Array }[]): Refusal | null {
-  let bytes = 0;
-  let rows = 0;
+export function checkBrowserBudget(
+  files: readonly { name: string; bytes: Uint8Array }[], already: { bytes: number; rows: number } = { bytes: 0, rows: 0 },
+): Refusal | null {
+  let bytes = already.bytes;
+  let rows = already.rows;
   for (const f of files) {
     bytes += f.bytes.length;
     if (!isWorkbookBytes(f.bytes)) rows += countLineFeeds(f.bytes);

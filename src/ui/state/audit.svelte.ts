@@ -6,6 +6,8 @@ import type { AuditSnapshot, ProgressMessage, RuleOptions, WorkerApi } from '../
 import type { SlipTypeId } from '../../core/types';
 import type { TableReport } from '../../core/audit/types';
 import { SAMPLE_FILES } from '../sample-data';
+import { BROWSER_MAX_BYTES, checkBrowserBudget } from '../../core/audit/limits';
+import { t } from './i18n.svelte';
 import { profileFor } from './profiles.svelte';
 import { customRuleFile, customRules } from './custom-rules.svelte';
 
@@ -56,7 +58,20 @@ class AuditState {
 
   async addFiles(files: readonly File[]): Promise<void> {
     const started = performance.now();
+    const tables = (this.snapshot?.tables ?? []).filter((x) => x.status === 'loaded' && !files.some((f) => f.name === x.name));
+    const already = { bytes: 0, rows: tables.reduce((s, x) => s + x.rows_read, 0) };
+    // Refuse by size before reading anything: a file too big for the page must not be read into it.
+    const size = files.reduce((s, f) => s + f.size, 0);
+    if (size > BROWSER_MAX_BYTES) {
+      this.error = tooLarge(size, already.rows);
+      return;
+    }
     const items = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+    const refusal = checkBrowserBudget(items, already);
+    if (refusal) {
+      this.error = tooLarge(Number(refusal.detail?.bytes ?? size), Number(refusal.detail?.rows ?? 0));
+      return;
+    }
     await this.act((api) => api.addFiles(items));
     await this.applyProfiles(new Set(items.map((i) => i.name)), true);
     this.lastRunMs = Math.round(performance.now() - started);
@@ -117,3 +132,8 @@ class AuditState {
 }
 
 export const audit = new AuditState();
+
+/** The refusal shown when an audit is bigger than the browser can hold: names the limit, points to the CLI. */
+function tooLarge(bytes: number, rows: number): string {
+  return t('load.tooLarge', { mb: Math.round(bytes / 1e6), rows, maxMb: Math.round(BROWSER_MAX_BYTES / 1e6), maxRows: '5,000,000' });
+}

@@ -27,4 +27,10 @@ describe('checkBrowserBudget', () => {
     Object.defineProperty(big.bytes, 'length', { value: BROWSER_MAX_BYTES + 1 });
     expect(checkBrowserBudget([big])?.detail).toMatchObject({ bytes: BROWSER_MAX_BYTES + 1, maxBytes: BROWSER_MAX_BYTES });
   });
+
+  test('rows already loaded count towards the limit', () => {
+    const few = lines(10);
+    expect(checkBrowserBudget([{ name: 'a.csv', bytes: few }], { bytes: 0, rows: BROWSER_MAX_ROWS - 20 })).toBeNull();
+    expect(checkBrowserBudget([{ name: 'a.csv', bytes: few }], { bytes: 0, rows: BROWSER_MAX_ROWS - 5 })?.code).toBe('too-large');
+  });
 });
