@@ -9,18 +9,15 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { preview, type PreviewServer } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import * as XLSX from '@e965/xlsx';
+import { startApp, type App } from './harness';
 
 const run = promisify(execFile);
-const CHROMIUM = '/usr/bin/chromium';
 const work = mkdtempSync(join(tmpdir(), 'slip-audit-e2e-'));
-const outDir = join(work, 'dist');
 const shots = join(work, 'shots');
 mkdirSync(shots);
 const GBK_CSV = 'test/fixtures/text/outbound-gbk.csv';
@@ -39,8 +36,7 @@ writeFileSync(UNKNOWN_CSV, [
   'U-003,2025-03-05,gear,1,12.5,Li',
 ].join('\n'));
 
-let server: PreviewServer;
-let browser: Browser;
+let app: App | undefined;
 let page: Page;
 let origin = '';
 const requests: string[] = [];
@@ -48,17 +44,6 @@ const pageErrors: string[] = [];
 /** CLI outputs: on the sample data, and on the sample data plus the three uploads. */
 const cliSample = join(work, 'cli-sample');
 const cliUploads = join(work, 'cli-uploads');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
 const total = async () => Number(await page.getByTestId('findings-total').textContent());
@@ -74,20 +59,14 @@ async function download(testid: string, name: string): Promise<Buffer> {
 }
 
 beforeAll(async () => {
-  await Promise.all([
-    run('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn']),
+  const [started] = await Promise.all([
+    startApp('slip-audit-e2e-build-'),
     cli(cliSample, 'sample-data'),
     cli(cliUploads, 'sample-data', GBK_CSV, XLS, FORMULA_CSV),
   ]);
-  const port = await freePort();
-  server = await preview({ build: { outDir }, preview: { port, strictPort: true, host: '127.0.0.1', open: false }, logLevel: 'warn' });
-  origin = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true });
+  app = started;
+  origin = app.origin;
+  const context = await app.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true });
   context.on('request', (r) => requests.push(r.url()));
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -96,8 +75,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
+  await app?.close();
 });
 
 describe('Slip Audit in Chromium', () => {

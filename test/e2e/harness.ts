@@ -2,7 +2,8 @@
  * The end-to-end harness: the production build served by `vite preview` on a free
  * port, and Debian's Chromium driven by playwright-core. One build per spec file.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,7 @@ function freePort(): Promise<number> {
 export async function startApp(prefix: string): Promise<App> {
   const work = mkdtempSync(join(tmpdir(), prefix));
   const outDir = join(work, 'dist');
-  execFileSync('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { stdio: 'inherit' });
+  await promisify(execFile)('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn']);
   const port = await freePort();
   const server: PreviewServer = await preview({ build: { outDir }, preview: { port, strictPort: true, host: '127.0.0.1', open: false }, logLevel: 'warn' });
   const browser = await chromium.launch({
