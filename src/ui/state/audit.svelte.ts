@@ -6,7 +6,7 @@ import type { AuditSnapshot, ProgressMessage, RuleOptions, WorkerApi } from '../
 import type { SlipTypeId } from '../../core/types';
 import type { TableReport } from '../../core/audit/types';
 import { SAMPLE_FILES } from '../sample-data';
-import { BROWSER_MAX_BYTES, checkBrowserBudget } from '../../core/audit/limits';
+import { BROWSER_MAX_BYTES, BROWSER_MAX_ROWS, checkBrowserBudget } from '../../core/audit/limits';
 import { t } from './i18n.svelte';
 import { profileFor } from './profiles.svelte';
 import { customRuleFile, customRules } from './custom-rules.svelte';
@@ -27,6 +27,8 @@ class AuditState {
   mapping = $state<{ name: string; sheet: string } | null>(null);
   /** Milliseconds from the last "add files" to its findings (shown to the user, and read by the tests). */
   lastRunMs = $state<number | null>(null);
+  /** Bytes of each file handed to the worker, for the browser's size limit across batches. */
+  private sizes = new Map<string, number>();
   private api: WorkerApi | null = null;
 
   attach(api: WorkerApi): void {
@@ -58,12 +60,14 @@ class AuditState {
 
   async addFiles(files: readonly File[]): Promise<void> {
     const started = performance.now();
-    const tables = (this.snapshot?.tables ?? []).filter((x) => x.status === 'loaded' && !files.some((f) => f.name === x.name));
-    const already = { bytes: 0, rows: tables.reduce((s, x) => s + x.rows_read, 0) };
+    const replaced = new Set(files.map((f) => f.name));
+    const tables = (this.snapshot?.tables ?? []).filter((x) => x.status === 'loaded' && !replaced.has(x.name));
+    const keptBytes = [...this.sizes].filter(([name]) => !replaced.has(name)).reduce((s, [, n]) => s + n, 0);
+    const already = { bytes: keptBytes, rows: tables.reduce((s, x) => s + x.rows_read, 0) };
     // Refuse by size before reading anything: a file too big for the page must not be read into it.
     const size = files.reduce((s, f) => s + f.size, 0);
-    if (size > BROWSER_MAX_BYTES) {
-      this.error = tooLarge(size, already.rows);
+    if (keptBytes + size > BROWSER_MAX_BYTES) {
+      this.error = tooLarge(keptBytes + size, already.rows);
       return;
     }
     const items = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
@@ -72,6 +76,7 @@ class AuditState {
       this.error = tooLarge(Number(refusal.detail?.bytes ?? size), Number(refusal.detail?.rows ?? 0));
       return;
     }
+    for (const f of files) this.sizes.set(f.name, f.size);
     await this.act((api) => api.addFiles(items));
     await this.applyProfiles(new Set(items.map((i) => i.name)), true);
     this.lastRunMs = Math.round(performance.now() - started);
@@ -121,6 +126,7 @@ class AuditState {
   }
 
   remove(name: string): Promise<void> {
+    this.sizes.delete(name);
     return this.act((api) => api.removeFile(name));
   }
 
@@ -135,5 +141,5 @@ export const audit = new AuditState();
 
 /** The refusal shown when an audit is bigger than the browser can hold: names the limit, points to the CLI. */
 function tooLarge(bytes: number, rows: number): string {
-  return t('load.tooLarge', { mb: Math.round(bytes / 1e6), rows, maxMb: Math.round(BROWSER_MAX_BYTES / 1e6), maxRows: '5,000,000' });
+  return t('load.tooLarge', { mb: Math.round(bytes / 1e6), rows, maxMb: Math.round(BROWSER_MAX_BYTES / 1e6), maxRows: BROWSER_MAX_ROWS.toLocaleString('en-US') });
 }
