@@ -3,7 +3,7 @@
  * grows. Prints figures; it is not a test and asserts nothing about them.
  *
  *   npm run bench -- [--rows N] [--sizes 100000,1000000] [--engine native|wasm]
- *                    [--skip-gbk] [--cli] [--reference] [--profile] [--rules-budget SECONDS]
+ *                    [--skip-gbk] [--cli] [--reference] [--browser] [--profile] [--rules-budget SECONDS]
  *
  * For each size (outbound lines) the data set is generated once into .bench/<size>/
  * (scripts/bench-data.ts), then each measurement runs in a fresh child process with a
@@ -14,6 +14,10 @@
  *   - --cli: the command line end to end (`node --import tsx src/cli/main.ts …`);
  *   - --reference: native DuckDB reading the same files itself with read_csv (all VARCHAR,
  *     converted in SQL), then the same rule pack: the floor a loader could reach;
+ *   - --browser: the production app in headless Chromium (scripts/bench-browser.ts): files
+ *     handed to the file input → findings shown, with and without the GBK outbound; then the
+ *     as-of date, a rule parameter, a findings filter and a sort; long tasks and the memory
+ *     of the Chromium processes;
  *   - --profile: a CPU profile of an extra load run at the largest size, summarised by self time.
  * A run whose rules step outlives --rules-budget (default 600 s) is stopped; its load
  * figures are kept and its rules time is shown as ">budget".
@@ -41,6 +45,7 @@ import { ident, lit } from '../src/core/sql/sql';
 import { readRuleFiles } from '../src/cli/files';
 import { createEngine } from '../src/cli/engine';
 import { BENCH_DATA_VERSION, BENCH_FILES, GBK_OUTBOUND } from './bench-data';
+import { startBrowserBench, type BrowserBench, type BrowserRun } from './bench-browser';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SELF = fileURLToPath(import.meta.url);
@@ -122,6 +127,7 @@ function timedEngine(engine: Engine, current: () => FileTiming | undefined, quer
   return {
     name: engine.name,
     loadColumns: (name, columns, data) => time('bulkMs', () => engine.loadColumns(name, columns, data)),
+    ...(engine.registerText ? { registerText: (text: string) => time('bulkMs', () => engine.registerText!(text)) } : {}),
     exec: (sql) => time('sqlMs', () => engine.exec(sql)),
     query: async <R extends Row = Row>(sql: string) => {
       const t = performance.now();
@@ -384,6 +390,7 @@ async function driver(): Promise<void> {
       rows: { type: 'string' }, sizes: { type: 'string', default: '100000,1000000' }, engine: { type: 'string', default: 'native' },
       'skip-gbk': { type: 'boolean', default: false }, cli: { type: 'boolean', default: false },
       reference: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false },
+      browser: { type: 'boolean', default: false },
       'rules-budget': { type: 'string', default: '600' },
     },
   });
@@ -396,9 +403,14 @@ async function driver(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'slip-bench-'));
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
-  interface SizeRow { rows: number; utf: Result; gbk?: Result; cli?: CliTiming; ref?: Result; profile?: string[] }
+  interface SizeRow { rows: number; utf: Result; gbk?: Result; cli?: CliTiming; ref?: Result; profile?: string[]; web?: BrowserRun; webGbk?: BrowserRun }
   const table: SizeRow[] = [];
+  let browser: BrowserBench | undefined;
   try {
+    if (values.browser) {
+      process.stderr.write('building the app and starting Chromium …\n');
+      browser = await startBrowserBench();
+    }
     for (const rows of sizes) {
       const dir = await ensureData(rows);
       process.stderr.write(`${rows}: load + rules (${engine}, UTF-8) …\n`);
@@ -424,9 +436,18 @@ async function driver(): Promise<void> {
         await measure({ mode: 'pipeline', dir, gbk: false, rules: false, engine }, work, timeout, profileDir);
         row.profile = summariseProfile(profileDir);
       }
+      if (browser) {
+        process.stderr.write(`${rows}: browser, files → findings (UTF-8), then rules panel and findings filters …\n`);
+        row.web = await browser.run(inputNames(false).map((n) => join(dir, n)), { interact: true, timeoutMs: timeout });
+        if (!values['skip-gbk']) {
+          process.stderr.write(`${rows}: browser, files → findings (outbound as GBK) …\n`);
+          row.webGbk = await browser.run(inputNames(true).map((n) => join(dir, n)), { interact: false, timeoutMs: timeout });
+        }
+      }
       table.push(row);
     }
   } finally {
+    await browser?.close();
     rmSync(work, { recursive: true, force: true });
   }
 
@@ -484,6 +505,60 @@ async function driver(): Promise<void> {
       say('  CPU profile of a separate load run (UTF-8, no rules), main thread, top functions by self time (idle excluded):');
       for (const l of r.profile) say(`    ${l}`);
     }
+  }
+  if (browser) printBrowser(table, browser.version, say);
+}
+
+/**
+ * The browser figures beside the others: total = files handed over → findings-total final
+ * (load + opening the findings view); ratios are browser total over the in-process total
+ * (load + rules), the CLI wall time and the native read_csv reference (load + rules).
+ */
+function printBrowser(
+  table: readonly { rows: number; utf: Result; cli?: CliTiming; ref?: Result; web?: BrowserRun; webGbk?: BrowserRun }[],
+  version: string, say: (line: string) => void,
+): void {
+  const webTotal = (w: BrowserRun) => w.loadMs + w.findingsViewMs;
+  const ratio = (a: number, b: number | null | undefined) => (b ? (a / b).toFixed(2) : '-');
+  say('');
+  say(`browser: Chromium ${version} headless, production build; times from the user's event to the frame showing the result; memory = Chromium processes, peak over the load`);
+  const head = ['outbound lines', 'load s', 'of which files s', '→ findings s', 's per M lines', 'GBK → findings s', 'longest task ms', 'long tasks (sum ms)',
+    'peak PSS MB', 'peak RSS MB', 'renderer MB', 'as-of s', 'param s', 'filter s', 'sort s', '× in-process', '× CLI', '× reference'];
+  const lines = table.filter((r) => r.web).map((r) => {
+    const w = r.web as BrowserRun;
+    const i = w.interactions;
+    const inProcess = r.utf.rulesMs === null ? null : r.utf.readMs + r.utf.loadMs + r.utf.rulesMs;
+    const ref = r.ref && r.ref.rulesMs !== null ? r.ref.loadMs + r.ref.rulesMs : null;
+    const cli = r.cli && !r.cli.timedOut ? r.cli.ms : null;
+    return [
+      String(r.rows), s(w.loadMs), w.filesMs === null ? '-' : s(w.filesMs), s(webTotal(w)), s(webTotal(w) / (r.rows / 1e6)),
+      r.webGbk ? s(webTotal(r.webGbk)) : '-', w.longestTaskMs.toFixed(0), `${w.longTasks} (${w.longTaskTotalMs.toFixed(0)})`,
+      mb(Math.max(w.memory.pss, r.webGbk?.memory.pss ?? 0)), mb(Math.max(w.memory.rss, r.webGbk?.memory.rss ?? 0)),
+      mb(Math.max(w.memory.renderer, r.webGbk?.memory.renderer ?? 0)),
+      i ? s(i.asOfMs) : '-', i ? s(i.paramMs) : '-', i ? s(i.filterMs) : '-', i ? s(i.sortMs) : '-',
+      ratio(webTotal(w), inProcess), ratio(webTotal(w), cli), ratio(webTotal(w), ref),
+    ];
+  });
+  const widths = head.map((h, k) => Math.max(h.length, ...lines.map((l) => l[k].length)));
+  const fmt = (cells: string[]) => `| ${cells.map((c, k) => c.padStart(widths[k])).join(' | ')} |`;
+  say(fmt(head));
+  say(`|${widths.map((w) => '-'.repeat(w + 1) + ':').join('|')}|`);
+  for (const l of lines) say(fmt(l));
+  for (const r of table) {
+    const w = r.web;
+    if (!w) continue;
+    say('');
+    say(`## browser, ${r.rows} outbound lines`);
+    say(`  engine start (page opened → DuckDB-WASM ready, before the files) ${s(w.engineStartMs)} s; ${w.findings} findings; findings view ${s(w.findingsViewMs)} s`);
+    say(`  longest animation frames of the load: ${w.slowScripts.length ? '' : 'none over 50 ms'}`);
+    for (const l of w.slowScripts) say(`    ${l}`);
+    if (r.webGbk) say(`  GBK run: load ${s(r.webGbk.loadMs)} s, longest task ${r.webGbk.longestTaskMs.toFixed(0)} ms, peak PSS ${mb(r.webGbk.memory.pss)} MB, ${r.webGbk.findings} findings`);
+    const i = w.interactions;
+    if (i) {
+      say(`  as-of → ${i.asOfTo}: ${s(i.asOfMs)} s; ${i.param}: ${s(i.paramMs)} s; filter ${i.filter}: ${s(i.filterMs)} s; sort by amount: ${s(i.sortMs)} s`);
+      say(`  interactions: longest main-thread task ${i.longestTaskMs.toFixed(0)} ms, peak PSS ${mb(i.memory.pss)} MB, renderer ${mb(i.memory.renderer)} MB`);
+    }
+    say(`  page: ${w.pageMemory}`);
   }
 }
 
