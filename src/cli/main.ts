@@ -66,10 +66,16 @@ async function main(argv: string[]): Promise<number> {
   const engine = await createEngine(opts.engine);
   try {
     const started = Date.now();
+    let fileStarted = started;
     const load = await loadFiles(engine, inputs, {
       dateOrder: opts.dateOrder,
       onProgress: (p) => {
-        if (p.phase === 'read') process.stderr.write(`[${p.index + 1}/${p.total}] ${p.file}\n`);
+        if (p.phase === 'read') {
+          fileStarted = Date.now();
+          process.stderr.write(`[${p.index + 1}/${p.total}] ${p.file} …\n`);
+        } else if (p.phase === 'load') {
+          process.stderr.write(`[${p.index + 1}/${p.total}] ${p.file}: ${p.rows.toLocaleString('en-US')} rows read in ${((Date.now() - fileStarted) / 1000).toFixed(1)} s\n`);
+        }
       },
     });
     inputs.length = 0;
@@ -90,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
     // …and cannot change any setting back (allowed paths, memory limit, this lock) for the rest of the run.
     await engine.exec('SET lock_configuration = true');
 
+    process.stderr.write(`running ${pack.rules.length} rules …\n`);
     const run = await runAudit(engine, pack.rules, { asOf: opts.asOf });
     if (!run) {
       process.stderr.write('error: no dated slip was loaded, so there is no as-of date: pass --as-of\n');
