@@ -10,7 +10,7 @@ import type { Reject, SlipTypeId, Text } from '../core/types';
 import type { Finding, RuleStatus } from '../core/rules/types';
 import { loadFiles } from '../core/audit/load';
 import { sha256Hex } from '../core/audit/hash';
-import { computeKpis, type Kpis } from '../core/audit/kpis';
+import { findingKpis, mergeTallies, tableKpis, tallyFindings, type FindingTally, type Kpis, type TableKpis } from '../core/audit/kpis';
 import {
   PENALTY_COLUMNS, PENALTY_NUMERIC, REJECT_COLUMNS, REJECT_NUMERIC, VIOLATION_COLUMNS, VIOLATION_NUMERIC,
   penaltyRows, rejectRows, renderOutputs, violationRows, type OutPenalty,
@@ -19,7 +19,7 @@ import { toXlsx } from '../core/audit/xlsx-out';
 import { SLIP_TYPE_IDS, slipTypeDef } from '../core/schema/slip-types';
 import { ident, lit } from '../core/sql/sql';
 import { loadRulePack } from '../core/rules/load';
-import { defaultAsOf, runRules } from '../core/rules/run';
+import { defaultAsOf, runRules, type RunContext } from '../core/rules/run';
 import { buildPenaltyLedger } from '../core/rules/penalties';
 import type { Rule } from '../core/rules/rule';
 import type { RuleProblem } from '../core/rules/types';
@@ -52,6 +52,15 @@ export class AuditSession {
   private penalties: OutPenalty[] = [];
   /** The findings table exists once the first run has stored it. */
   private ran = false;
+  /** The last run's findings by rule id, each in the contract's order: a change to one rule re-runs that rule alone. */
+  private findingsByRule = new Map<string, Finding[]>();
+  /** Per rule: its penalty ledger rows (every ledger row belongs to one rule) and its KPI tally. */
+  private ledgerByRule = new Map<string, OutPenalty[]>();
+  private tallyByRule = new Map<string, FindingTally>();
+  /** What the stored findings were produced with; null once the data or the rule pack changes (the next run is a full one). */
+  private lastRun: { asOf: string; options: RuleOptions } | null = null;
+  /** The KPIs read from the tables alone, for one as-of date of the current data. */
+  private tableKpis: { asOf: string; kpis: Promise<TableKpis> } | null = null;
 
   constructor(
     readonly engine: Engine,
@@ -67,6 +76,7 @@ export class AuditSession {
   }
 
   private loadRules(): void {
+    this.lastRun = null;
     const pack = loadRulePack(this.ruleFiles);
     this.rules = [...pack.rules];
     this.ruleProblems = pack.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`);
@@ -216,11 +226,23 @@ export class AuditSession {
 
   async kpis(): Promise<Kpis | null> {
     if (!this.asOf) return null;
-    return computeKpis(this.engine, this.asOf, this.findings, this.penalties);
+    if (this.tableKpis?.asOf !== this.asOf) {
+      const kpis = tableKpis(this.engine, this.asOf);
+      this.tableKpis = { asOf: this.asOf, kpis };
+      kpis.catch(() => { if (this.tableKpis?.kpis === kpis) this.tableKpis = null; });
+    }
+    return findingKpis(await this.tableKpis.kpis, mergeTallies(this.tallyByRule.values()), this.penalties);
+  }
+
+  /** The data changed: nothing computed from it so far still holds. */
+  private dataChanged(): void {
+    this.lastRun = null;
+    this.tableKpis = null;
   }
 
   private async load(files: HeldFile[]): Promise<void> {
     if (files.length === 0) return;
+    this.dataChanged();
     const inputs: InputFile[] = files.map((f) => ({ name: f.name, bytes: f.bytes, type: f.type, mapping: f.mapping }));
     const report = await loadFiles(this.engine, inputs, {
       onProgress: (p) => this.progress({ stage: p.phase, file: p.file, rows: p.rows, index: p.index, total: p.total }),
@@ -233,6 +255,7 @@ export class AuditSession {
 
   /** Remove a file's rows from every slip table, and its rejects. */
   private async purge(name: string): Promise<void> {
+    this.dataChanged();
     const tables = await this.tableNames();
     for (const t of SLIP_TYPE_IDS) {
       if (tables.has(t)) await this.engine.exec(`DELETE FROM ${ident(t)} WHERE source_file = ${lit(name)}`);
@@ -249,33 +272,139 @@ export class AuditSession {
     this.progress({ stage: 'rules', file: '', rows: 0, index: 0, total: this.rules.length });
     const loaded = this.allTables().some((t) => t.status === 'loaded');
     this.asOf = this.options.asOf ?? (loaded ? (await defaultAsOf(this.engine)) ?? '' : '');
-    if (this.asOf) {
-      const result = await runRules(this.engine, this.rules, { asOf: this.asOf, params: this.options.params, disabled: new Set(this.options.disabled) });
-      this.statuses = [...result.statuses];
-      this.findings = [...result.findings];
-      this.penalties = buildPenaltyLedger(this.findings);
-    } else {
+    const changed = this.changedRules();
+    // Until this run has stored its findings, the next run is a full one.
+    this.lastRun = null;
+    if (!this.asOf) {
       this.statuses = this.rules.map((r) => ({ id: r.id, severity: r.severity, clause: r.clause, findings: 0, status: 'not run: no data' }));
-      this.findings = [];
-      this.penalties = [];
+      this.setFindings(new Map(), null);
+      await this.storeFindings();
+    } else {
+      const ctx: RunContext = { asOf: this.asOf, params: this.options.params, disabled: new Set(this.options.disabled) };
+      if (changed === null) {
+        const result = await runRules(this.engine, this.rules, ctx);
+        this.statuses = [...result.statuses];
+        this.setFindings(byRule(result.findings), null);
+        await this.storeFindings();
+      } else if (changed.size > 0) {
+        const result = await runRules(this.engine, this.rules, { ...ctx, only: changed });
+        const fresh = new Map(result.statuses.map((st) => [st.id, st]));
+        this.statuses = this.statuses.map((st) => fresh.get(st.id) ?? st);
+        const before = this.findingsByRule;
+        const after = new Map(before);
+        const got = byRule(result.findings);
+        for (const id of changed) after.set(id, got.get(id) ?? []);
+        this.setFindings(after, changed);
+        await this.updateFindings(before, after, changed);
+      }
+      this.lastRun = { asOf: this.asOf, options: structuredClone(this.options) };
     }
-    await this.storeFindings();
     this.progress({ stage: 'done', file: '', rows: this.findings.length, index: 0, total: 0 });
     return this.snapshot();
   }
 
+  /**
+   * The rules whose findings may differ from the stored ones under the current options:
+   * those switched on or off or given other parameters. Null when every rule must run
+   * (first run, new data or rules, another as-of date).
+   */
+  private changedRules(): Set<string> | null {
+    const last = this.lastRun;
+    if (!last || last.asOf !== this.asOf) return null;
+    const wasOff = new Set(last.options.disabled);
+    const isOff = new Set(this.options.disabled);
+    const changed = new Set<string>();
+    for (const r of this.rules) {
+      const same = wasOff.has(r.id) === isOff.has(r.id)
+        && sameParams(last.options.params[r.id], this.options.params[r.id]);
+      if (!same) changed.add(r.id);
+    }
+    return changed;
+  }
+
+  /**
+   * The run's findings in the contract's order (rule id first, so each rule's findings are
+   * one block), with the ledger and KPI tally worked out again for the `fresh` rules only
+   * (null: all).
+   */
+  private setFindings(groups: Map<string, Finding[]>, fresh: ReadonlySet<string> | null): void {
+    this.findingsByRule = groups;
+    const ids = [...groups.keys()].sort(cmpText);
+    this.findings = ids.flatMap((id) => groups.get(id) ?? []);
+    if (!fresh) {
+      this.ledgerByRule.clear();
+      this.tallyByRule.clear();
+    }
+    for (const id of fresh ?? ids) {
+      const list = groups.get(id) ?? [];
+      this.ledgerByRule.set(id, buildPenaltyLedger(list));
+      this.tallyByRule.set(id, tallyFindings(list));
+    }
+    this.penalties = ids.flatMap((id) => this.ledgerByRule.get(id) ?? []).sort(compareLedgerRows);
+  }
+
   private async storeFindings(): Promise<void> {
     const stage = '_findings_stage';
+    await this.stageFindings(stage, this.findings, (i) => i);
+    await this.engine.exec(createFindingsSql(stage));
+    await this.engine.exec(`DROP TABLE ${ident(stage)}`);
+    this.ran = true;
+  }
+
+  /** Staging table of `rows` as text, row i numbered `id(i)`. */
+  private async stageFindings(stage: string, rows: readonly Finding[], id: (i: number) => number): Promise<void> {
     const cols = [...FINDING_COLUMNS];
-    const data = cols.map((c) => this.findings.map((f, i) => {
-      if (c === 'id') return String(i);
+    const data = cols.map((c) => rows.map((f, i) => {
+      if (c === 'id') return String(id(i));
       const v = f[c as keyof Finding];
       return v === null || v === undefined ? null : String(v);
     }));
     await this.engine.loadColumns(stage, cols, data);
+  }
+
+  /**
+   * Replaces the rows of the `changed` rules in the findings table and renumbers the rows
+   * after them, leaving every other row in place: `id` stays each finding's index in the run.
+   */
+  private async updateFindings(before: Map<string, Finding[]>, after: Map<string, Finding[]>, changed: ReadonlySet<string>): Promise<void> {
+    const table = ident(FINDINGS_TABLE);
+    const starts = (groups: Map<string, Finding[]>) => {
+      const out = new Map<string, number>();
+      let at = 0;
+      for (const id of [...groups.keys()].sort(cmpText)) { out.set(id, at); at += groups.get(id)?.length ?? 0; }
+      return out;
+    };
+    const oldStart = starts(before);
+    const newStart = starts(after);
+    const list = (ids: Iterable<string>) => [...ids].map(lit).join(', ');
+    await this.engine.exec(`DELETE FROM ${table} WHERE rule_id IN (${list(changed)})`);
+    const shifts = [...before.keys()].filter((id) => !changed.has(id) && (before.get(id)?.length ?? 0) > 0)
+      .map((id) => ({ id, by: (newStart.get(id) ?? 0) - (oldStart.get(id) ?? 0) })).filter((x) => x.by !== 0);
+    if (shifts.length > 0) {
+      await this.engine.exec(`UPDATE ${table} SET id = id + CASE rule_id ${shifts.map((x) => `WHEN ${lit(x.id)} THEN ${x.by}`).join(' ')} END
+        WHERE rule_id IN (${list(shifts.map((x) => x.id))})`);
+    }
+    const rows: Finding[] = [];
+    const ids: number[] = [];
+    for (const id of changed) {
+      const list = after.get(id) ?? [];
+      const start = newStart.get(id) ?? 0;
+      list.forEach((f, i) => { rows.push(f); ids.push(start + i); });
+    }
+    if (rows.length === 0) return;
+    // The new rows are typed by the same statement as a full store, which creates the findings
+    // table: the kept rows step aside under another name meanwhile.
+    const kept = ident('_findings_kept');
+    const fresh = ident('_findings_fresh');
+    const stage = '_findings_stage';
+    await this.stageFindings(stage, rows, (i) => ids[i]);
+    await this.engine.exec(`ALTER TABLE ${table} RENAME TO ${kept}`);
     await this.engine.exec(createFindingsSql(stage));
     await this.engine.exec(`DROP TABLE ${ident(stage)}`);
-    this.ran = true;
+    await this.engine.exec(`ALTER TABLE ${table} RENAME TO ${fresh}`);
+    await this.engine.exec(`ALTER TABLE ${kept} RENAME TO ${table}`);
+    await this.engine.exec(`INSERT INTO ${table} SELECT * FROM ${fresh}`);
+    await this.engine.exec(`DROP TABLE ${fresh}`);
   }
 
   private snapshot(): AuditSnapshot {
@@ -309,6 +438,32 @@ export class AuditSession {
   private allRejects(): Reject[] {
     return [...this.rejectsByFile.values()].flat();
   }
+}
+
+/** The penalty ledger's order (person, month, rule, note), as buildPenaltyLedger sorts it. */
+function compareLedgerRows(a: OutPenalty, b: OutPenalty): number {
+  return cmpText(a.responsible, b.responsible) || cmpText(a.month, b.month) || cmpText(a.rule_id, b.rule_id)
+    || cmpText(a.note ?? '', b.note ?? '');
+}
+
+/** Code-point order of rule ids, as the findings are sorted. */
+function cmpText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function byRule(findings: readonly Finding[]): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = out.get(f.rule_id);
+    if (list) list.push(f); else out.set(f.rule_id, [f]);
+  }
+  return out;
+}
+
+/** Two parameter overrides of one rule say the same, whatever their key order. */
+function sameParams(a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined): boolean {
+  const norm = (x: Record<string, unknown> | undefined) => JSON.stringify(Object.entries(x ?? {}).sort(([k], [l]) => cmpText(k, l)));
+  return norm(a) === norm(b);
 }
 
 function duplicateReport(name: string, sha256: string, of: string): TableReport {

@@ -55,6 +55,20 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 export async function computeKpis(
   engine: Engine, asOf: string, findings: readonly KpiFinding[], penalties: readonly KpiPenalty[],
 ): Promise<Kpis> {
+  return findingKpis(await tableKpis(engine, asOf), findings, penalties);
+}
+
+/** The KPIs read from the slip tables alone, plus which tables the findings-based ones need. */
+export type TableKpis = Omit<Kpis, 'below_min_sales' | `findings_by_${string}` | 'penalties_by_person'> & {
+  /** Set when the below-minimum-price KPI cannot be given (its tables are not loaded). */
+  below_min_needs: { needs: SlipTypeId[] } | null;
+};
+
+/**
+ * The SQL part of the KPIs: it depends on the loaded data and the as-of date only, so the
+ * app keeps it while the user changes rule parameters and recomputes just the findings part.
+ */
+export async function tableKpis(engine: Engine, asOf: string): Promise<TableKpis> {
   const loaded = new Set(
     (await engine.query<{ t: string }>("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'main'")).map((r) => r.t),
   );
@@ -164,23 +178,6 @@ export async function computeKpis(
     };
   };
 
-  const belowMin = () => {
-    if (!has('outbound', 'price_list')) return needs('outbound', 'price_list');
-    const hits = findings.filter((f) => f.rule_id === 'outbound.below-min-price');
-    return { lines: hits.length, value: round2(hits.reduce((s, f) => s + Number((f as { amount?: string | null }).amount ?? 0), 0)) };
-  };
-
-  const count = (key: (f: KpiFinding) => string | null) => {
-    const m = new Map<string, number>();
-    for (const f of findings) {
-      const k = key(f) ?? '';
-      m.set(k, (m.get(k) ?? 0) + 1);
-    }
-    return [...m].map(([k, c]) => ({ key: k, count: c })).sort((a, b) => b.count - a.count || cmp(a.key, b.key));
-  };
-  const byPerson = new Map<string, number>();
-  for (const p of penalties) byPerson.set(p.responsible, (byPerson.get(p.responsible) ?? 0) + Number(p.amount));
-
   return {
     gate_compliance: await gate(),
     on_time_delivery: await onTime(),
@@ -190,12 +187,79 @@ export async function computeKpis(
     stock_accuracy: await stock(),
     service: await service(),
     returns_by_reason: await returns(),
+    below_min_needs: has('outbound', 'price_list') ? null : needs('outbound', 'price_list'),
+  };
+}
+
+/**
+ * The findings counted by the keys the KPIs break them down by. Tallies of disjoint sets of
+ * findings add up (mergeTallies), so the app keeps one per rule and recounts only the rule
+ * that ran again.
+ */
+export interface FindingTally {
+  rule: Map<string, number>;
+  severity: Map<string, number>;
+  month: Map<string, number>;
+  department: Map<string, number>;
+  person: Map<string, number>;
+  /** Lines and summed amount of the below-minimum-price findings, summed in findings order. */
+  belowMinLines: number;
+  belowMinValue: number;
+}
+
+const emptyTally = (): FindingTally => ({
+  rule: new Map(), severity: new Map(), month: new Map(), department: new Map(), person: new Map(), belowMinLines: 0, belowMinValue: 0,
+});
+
+const bump = (m: Map<string, number>, k: string, by = 1) => m.set(k, (m.get(k) ?? 0) + by);
+
+export function tallyFindings(findings: readonly KpiFinding[]): FindingTally {
+  const t = emptyTally();
+  for (const f of findings) {
+    bump(t.rule, f.rule_id);
+    bump(t.severity, f.severity);
+    bump(t.month, f.date ? f.date.slice(0, 7) : '');
+    bump(t.department, DEPARTMENT_OF[f.slip_type as SlipTypeId] ?? f.slip_type);
+    bump(t.person, f.responsible ?? '');
+    if (f.rule_id === 'outbound.below-min-price') {
+      t.belowMinLines++;
+      t.belowMinValue += Number((f as { amount?: string | null }).amount ?? 0);
+    }
+  }
+  return t;
+}
+
+/** The tally of the union; the below-minimum amounts come from one rule, so their sum is unchanged. */
+export function mergeTallies(tallies: Iterable<FindingTally>): FindingTally {
+  const out = emptyTally();
+  for (const t of tallies) {
+    for (const key of ['rule', 'severity', 'month', 'department', 'person'] as const) {
+      for (const [k, n] of t[key]) bump(out[key], k, n);
+    }
+    out.belowMinLines += t.belowMinLines;
+    out.belowMinValue += t.belowMinValue;
+  }
+  return out;
+}
+
+/** The full KPI set from the table KPIs and the run's findings (or their tally) and penalty ledger. */
+export function findingKpis(table: TableKpis, findings: readonly KpiFinding[] | FindingTally, penalties: readonly KpiPenalty[]): Kpis {
+  const { below_min_needs: belowMinNeeds, ...sql } = table;
+  const tally = Array.isArray(findings) ? tallyFindings(findings) : findings as FindingTally;
+  const belowMin = () => belowMinNeeds ?? { lines: tally.belowMinLines, value: round2(tally.belowMinValue) };
+  const count = (m: Map<string, number>) =>
+    [...m].map(([k, c]) => ({ key: k, count: c })).sort((a, b) => b.count - a.count || cmp(a.key, b.key));
+  const byPerson = new Map<string, number>();
+  for (const p of penalties) byPerson.set(p.responsible, (byPerson.get(p.responsible) ?? 0) + Number(p.amount));
+
+  return {
+    ...sql,
     below_min_sales: belowMin(),
-    findings_by_rule: count((f) => f.rule_id),
-    findings_by_severity: count((f) => f.severity),
-    findings_by_month: count((f) => (f.date ? f.date.slice(0, 7) : null)).sort((a, b) => cmp(a.key, b.key)),
-    findings_by_department: count((f) => DEPARTMENT_OF[f.slip_type as SlipTypeId] ?? f.slip_type),
-    findings_by_person: count((f) => f.responsible),
+    findings_by_rule: count(tally.rule),
+    findings_by_severity: count(tally.severity),
+    findings_by_month: count(tally.month).sort((a, b) => cmp(a.key, b.key)),
+    findings_by_department: count(tally.department),
+    findings_by_person: count(tally.person),
     penalties_by_person: [...byPerson].map(([key, amount]) => ({ key, amount: round2(amount) }))
       .sort((a, b) => b.amount - a.amount || cmp(a.key, b.key)),
   };

@@ -37,7 +37,7 @@ export async function loadFiles(engine: Engine, files: readonly InputFile[], opt
     const fast = await tryLoadTextFast(engine, file, { dateOrder: opts.dateOrder });
     if (fast) {
       progress('parse', 0);
-      rejects.push(...fast.rejects);
+      for (const r of fast.rejects) rejects.push(r);
       tables.push(loadedReport({ ...base, encoding: fast.encoding }, fast.found, fast.counts));
       progress('load', fast.counts.rows_read);
       continue;
@@ -82,7 +82,7 @@ async function loadTable(
   }
   const built = buildRows(table, found.type, found.headerRow, found.headers, found.columns, { dateOrder: opts.dateOrder });
   await appendRows(engine, built.rows);
-  rejects.push(...built.rejects);
+  for (const r of built.rejects) rejects.push(r);
   return loadedReport(base, found, built.counts);
 }
 

@@ -2,7 +2,7 @@
  * Turn a raw table into parsed slip rows, accounting for every row below the header
  * (SLIPS.md §4): each is loaded, rejected with a reason, or counted as blank or totals.
  */
-import type { Cell, FieldDef, ParseOptions, RawTable, Reject, SlipTypeId } from '../types';
+import type { Cell, FieldDef, FieldKind, ParseOptions, ParsedValue, RawTable, Reject, SlipTypeId } from '../types';
 import type { ParsedRows } from '../audit/tables';
 import type { ColumnMap } from './header';
 import { cellText } from './header';
@@ -49,11 +49,12 @@ export function buildRows(
   const isText = table.sheet === '' && !/^(xls|xlsx|xlsb|ods|html|spreadsheetml)/.test(table.encoding);
   const width = lastNonEmpty(table.rows[headerRow]) + 1;
 
-  const mapped: { col: number; field: FieldDef }[] = [];
+  const mapped: { col: number; field: FieldDef; header: string; cache: Map<Cell, ParsedValue> | null }[] = [];
   columns.forEach((name, col) => {
     const field = name ? def.fields.find((f) => f.name === name) : undefined;
-    if (field) mapped.push({ col, field });
+    if (field) mapped.push({ col, field, header: headers[col] ?? field.name, cache: REPEATING.has(field.kind) ? new Map() : null });
   });
+  const missingRequired = def.fields.filter((f) => f.required && !mapped.some((m) => m.field === f));
   const extraCols: { col: number; key: string }[] = [];
   const keys = new Set<string>();
   for (let col = 0; col < width; col++) {
@@ -89,10 +90,13 @@ export function buildRows(
 
     const values: Record<string, string | null> = {};
     const kept: Reject[] = [];
-    for (const { col, field } of mapped) {
+    for (const { col, field, header, cache } of mapped) {
       const raw = cells[col];
-      const parsed = parseValue(field, raw ?? null, parseOpts);
-      const header = headers[col] ?? field.name;
+      let parsed = cache && raw !== null && raw !== undefined ? cache.get(raw) : undefined;
+      if (!parsed) {
+        parsed = parseValue(field, raw ?? null, parseOpts);
+        if (cache && raw !== null && raw !== undefined && cache.size < MAX_CACHED) cache.set(raw, parsed);
+      }
       if (!parsed.ok && field.kind === 'enum' && !field.required) {
         // SLIPS.md §2: an unknown value of an optional enumeration is kept as it is.
         values[field.name] = cellText(raw).trim();
@@ -105,9 +109,7 @@ export function buildRows(
         if (field.required && parsed.value === null) reject(header, raw, 'required value missing');
       }
     }
-    for (const f of def.fields) {
-      if (f.required && !mapped.some((m) => m.field === f)) reject(f.name, '', 'required column missing');
-    }
+    for (const f of missingRequired) reject(f.name, '', 'required column missing');
 
     if (rowRejects.length > 0) {
       counts.rows_rejected++;
@@ -127,6 +129,13 @@ export function buildRows(
     counts,
   };
 }
+
+/**
+ * Kinds whose cells repeat (flags, enumerations, names, dates): each column keeps what each
+ * distinct cell read as, up to MAX_CACHED cells, so a million rows parse a few hundred texts.
+ */
+const REPEATING = new Set<FieldKind>(['flag', 'enum', 'signature', 'date', 'datetime', 'duration']);
+const MAX_CACHED = 50_000;
 
 /** Longest header kept as an extras key; every row repeats it, so a huge header cell must not. */
 const MAX_EXTRA_KEY = 100;

@@ -7,11 +7,13 @@
  * once per distinct value.
  *
  * A JavaScript pre-pass walks the records exactly as the row parser does (quotes, LF,
- * CRLF and lone CR), numbers them as a spreadsheet does, and hands DuckDB one clean line
- * per record: `record number, needs-the-builder flag, cells…`. Records DuckDB could read
- * differently from the row parser (a stray or unclosed quote, a line break or another
- * control character in a cell, whitespace `trim()` knows but SQL does not) are flagged
- * and handed over as the flag alone.
+ * CRLF and lone CR), numbers them as a spreadsheet does, counts blank and totals rows, and
+ * sets aside for the builder the records DuckDB could read differently from the row parser
+ * (a stray or unclosed quote, a line break or another control character in a cell,
+ * whitespace `trim()` knows but SQL does not) and those with a cell beyond the header.
+ * When every record is one line, the text goes to DuckDB as it is and a row's record
+ * number is its position; otherwise DuckDB gets one line per record it reads,
+ * `record number, cells…`.
  */
 import type { Engine } from '../engine';
 import type { Cell, FieldDef, ParseOptions, Reject, SlipTypeId } from '../types';
@@ -42,18 +44,42 @@ export interface FastTextResult {
   rejects: Reject[];
 }
 
+/** What the pre-pass decided for a record below the header. */
+const SQL = 0;
+const JS = 1;
+const BLANK = 2;
+const TOTALS = 3;
+/** The header and the rows above it. */
+const HEAD = 4;
+
 interface Scan {
-  /** The lines handed to DuckDB. */
-  lines: string;
   /** starts[r] .. ends[r]: record r in the text, without its line break. */
   starts: Int32Array;
   ends: Int32Array;
+  /** SQL, JS, BLANK or TOTALS for each record below the header, HEAD above. */
+  status: Uint8Array;
   records: number;
-  /** Most cells in a record handed over. */
-  width: number;
+  /** Most cells in a record SQL reads; in any record below the header. */
+  widestSql: number;
+  widestAll: number;
+  blank: number;
+  totals: number;
+  /** Records for the builder, in order. */
+  js: number[];
+  /**
+   * Every record is one line of the text ending the same way (LF or CRLF), none empty and
+   * none that DuckDB could read differently: the text can go to DuckDB as it is, one row per
+   * record, instead of being copied line by line.
+   */
+  verbatim: boolean;
+  /** The line end of a verbatim text. */
+  crlf: boolean;
 }
 
 let seq = 0;
+
+/** Most records the verbatim path leaves out by number (blank, totals, builder rows); beyond, records are copied. */
+const MAX_VERBATIM_SKIPS = 1000;
 
 /**
  * Loads a prepared text export through the engine's CSV reader. Returns null, having
@@ -79,36 +105,36 @@ export async function loadTextFast(
 
   const headerCells = head[found.headerRow];
   const width = lastNonEmpty(headerCells) + 1;
-  const scan = scanRecords(text, delimiter, found.headerRow);
+  const scan = scanRecords(text, delimiter, found.headerRow, width);
   if (!scan) return null;
-  const columns = Math.max(scan.width, width, 1);
+  const skips: number[] = [];
+  for (let r = found.headerRow + 1; r < scan.records && skips.length <= MAX_VERBATIM_SKIPS; r++) if (scan.status[r] !== SQL) skips.push(r);
+  const verbatim = scan.verbatim && skips.length <= MAX_VERBATIM_SKIPS;
+  const columns = Math.max(verbatim ? scan.widestAll : scan.widestSql, width, 1);
   if (columns > MAX_FAST_COLUMNS) return null;
 
   const n = ++seq;
   const raw = `_fast_raw_${n}`;
   const temps: string[] = [raw];
-  const registered = await engine.registerText(scan.lines);
-  const cell = (k: number) => `c${k + 2}`;
-  const cols = [`'c0': 'VARCHAR'`, `'c1': 'VARCHAR'`];
-  for (let k = 0; k < columns; k++) cols.push(`${lit(cell(k))}: 'VARCHAR'`);
-  try {
-    await engine.exec(`CREATE TEMP TABLE ${raw} AS SELECT CAST(c0 AS INTEGER) AS recno, c1 = '1' AS flagged, * EXCLUDE (c0, c1)
-      FROM read_csv(${lit(registered.path)}, columns = {${cols.join(', ')}}, header = false, delim = ${lit(delimiter)}, quote = '"',
-        escape = '"', new_line = '\\n', null_padding = true, auto_detect = false, max_line_size = 4000000)`);
-  } finally {
-    await registered.release();
-  }
-
+  const cell = (k: number) => `c${k + 1}`;
   const fileBase = fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
   try {
+    // The record number of a row, and the rows SQL reads.
+    let rec: string;
+    let base: string;
+    let sqlRecords = 0;
+    for (let r = found.headerRow + 1; r < scan.records; r++) if (scan.status[r] === SQL) sqlRecords++;
+    if (verbatim && await readVerbatim(engine, raw, text, delimiter, scan.crlf, columns, found.headerRow + 1, scan.records - found.headerRow - 1)) {
+      rec = `(rowid + ${found.headerRow + 1})`;
+      base = skips.length ? `${rec} NOT IN (${skips.join(', ')})` : 'true';
+    } else {
+      await readLines(engine, raw, text, delimiter, columns, scan);
+      rec = 'recno';
+      base = 'true';
+    }
+
     const r = (k: number) => `coalesce(${cell(k)}, '')`;
     const t = (k: number) => `trim(${r(k)})`;
-    const first = `coalesce(${Array.from({ length: columns }, (_, k) => `NULLIF(${t(k)}, '')`).join(', ')})`;
-
-    // Totals rows: the first non-empty cell decides; only cells that could spell a totals word are asked.
-    const candidates = await engine.query<{ f: string }>(`SELECT DISTINCT f FROM (SELECT ${first} AS f FROM ${raw} WHERE NOT flagged)
-      WHERE contains(f, '计') OR regexp_matches(f, '[tTｔＴ]')`);
-    const totals = candidates.map((c) => String(c.f)).filter((f) => isTotalsRow([f]));
 
     // Each mapped cell: an SQL value and whether SQL read it exactly.
     const joins: string[] = [];
@@ -123,26 +149,40 @@ export async function loadTextFast(
       values.set(field.name, v.value);
       oks.push(field.required ? `(${v.ok}) AND (${v.value}) IS NOT NULL` : v.ok);
     }
-    const beyond = [];
-    for (let k = width; k < columns; k++) beyond.push(`${t(k)} <> ''`);
     const extras = extrasSql(found.headers, found.columns, width, t);
+    const ok = oks.length ? oks.map((o) => `coalesce(${o}, false)`).join(' AND ') : 'true';
+    const from = `(SELECT *, ${[...inner, `${rec} AS _rec`].join(', ')} FROM ${raw} WHERE ${base}) ${joins.join(' ')}`;
 
-    const cls = `_fast_cls_${n}`;
-    temps.push(cls);
+    await engine.exec(tableDDL(def));
+    const table = ident(def.id);
     const typed = def.fields.map((f) => `${values.get(f.name) ?? 'NULL'} AS ${ident(f.name)}`);
-    await engine.exec(`CREATE TEMP TABLE ${cls} AS SELECT recno,
-        CASE WHEN flagged THEN 'js' WHEN _f IS NULL THEN 'blank'
-          WHEN ${totals.length ? `_f IN (${totals.map(lit).join(', ')})` : 'false'} THEN 'totals'
-          ${beyond.length ? `WHEN ${beyond.join(' OR ')} THEN 'js'` : ''}
-          WHEN ${oks.length ? oks.map((o) => `coalesce(${o}, false)`).join(' AND ') : 'true'} THEN 'fast' ELSE 'js' END AS cls,
-        ${typed.join(', ')}, ${extras} AS extras
-      FROM (SELECT *, ${[...inner, `${first} AS _f`].join(', ')} FROM ${raw}) ${joins.join(' ')}`);
-    await engine.exec(`DROP TABLE ${raw}`);
-    temps.shift();
+    const fastSelect = `SELECT ${typed.join(', ')}, ${lit(fileBase)} AS source_file, '' AS sheet, _rec + 1 AS source_row, ${extras} AS extras
+      FROM ${from} WHERE ${ok}`;
+    const sourceRow = def.fields.length + 3;
 
-    const byClass = new Map((await engine.query<{ cls: string; n: number }>(`SELECT cls, count(*)::INTEGER AS n FROM ${cls} GROUP BY cls`))
-      .map((x) => [String(x.cls), Number(x.n)]));
-    const jsRecords = (await engine.query<{ recno: number }>(`SELECT recno FROM ${cls} WHERE cls = 'js' ORDER BY recno`)).map((x) => Number(x.recno));
+    // When the pre-pass sent no record to the builder, SQL usually reads them all: one
+    // statement loads them in file order, each row's check in the same projection as its
+    // values (a separate WHERE would read every cell twice), a row SQL could not read marked
+    // by a negative source_row. Only when there is one are the rows taken back and merged
+    // with the builder's.
+    let sqlJs: number[] | null = null;
+    if (scan.js.length === 0) {
+      const last = Number((await engine.query<{ m: number }>(`SELECT coalesce(max(rowid), -1)::DOUBLE AS m FROM ${table}`))[0].m);
+      await engine.exec(`INSERT INTO ${table} SELECT ${typed.join(', ')}, ${lit(fileBase)}, '', CASE WHEN ${ok} THEN _rec + 1 ELSE -(_rec + 1) END,
+        ${extras} FROM ${from}${joins.length ? ' ORDER BY _rec' : ''}`);
+      sqlJs = (await engine.query<{ r: number }>(`SELECT -source_row - 1 AS r FROM ${table} WHERE rowid > ${last} AND source_row < 0 ORDER BY 1`))
+        .map((x) => Number(x.r));
+      if (sqlJs.length === 0) {
+        return {
+          found,
+          counts: { rows_read: scan.records - found.headerRow - 1, rows_loaded: sqlRecords, rows_rejected: 0, rows_blank: scan.blank, rows_totals: scan.totals },
+          rejects: [],
+        };
+      }
+      await engine.exec(`DELETE FROM ${table} WHERE rowid > ${last}`);
+    }
+    sqlJs ??= (await engine.query<{ r: number }>(`SELECT _rec AS r FROM ${from} WHERE NOT (${ok}) ORDER BY 1`)).map((x) => Number(x.r));
+    const jsRecords = mergeSorted(scan.js, sqlJs);
 
     // The rows SQL did not read: the builder, on exactly the cells the row parser gives.
     const rows: Cell[][] = [headerCells];
@@ -154,9 +194,7 @@ export async function loadTextFast(
     const rowNo = (i: number) => jsRecords[i - 2] + 1;
     const rejects = built.rejects.map((x) => ({ ...x, source_row: rowNo(x.source_row) }));
 
-    await engine.exec(tableDDL(def));
     const names = [...def.fields.map((f) => f.name), ...META_COLUMNS];
-    const fastSelect = `SELECT ${def.fields.map((f) => ident(f.name)).join(', ')}, ${lit(fileBase)}, '', recno + 1, extras FROM ${cls} WHERE cls = 'fast'`;
     if (built.rows.count > 0) {
       const stage = `_fast_stage_${n}`;
       temps.push(stage);
@@ -167,24 +205,80 @@ export async function loadTextFast(
         b.source_row.map((x) => String(rowNo(x))), b.extras,
       ]);
       const casts = def.fields.map((f) => `CAST(${ident(f.name)} AS ${sqlType(f.kind)})`);
-      await engine.exec(`INSERT INTO ${ident(def.id)} SELECT * FROM (${fastSelect} UNION ALL
-        SELECT ${casts.join(', ')}, source_file, sheet, CAST(source_row AS INTEGER), extras FROM ${stage}) ORDER BY ${def.fields.length + 3}`);
+      await engine.exec(`INSERT INTO ${table} SELECT * FROM (${fastSelect} UNION ALL
+        SELECT ${casts.join(', ')}, source_file, sheet, CAST(source_row AS INTEGER), extras FROM ${stage}) ORDER BY ${sourceRow}`);
     } else {
-      await engine.exec(`INSERT INTO ${ident(def.id)} ${fastSelect} ORDER BY ${def.fields.length + 3}`);
+      await engine.exec(`INSERT INTO ${table} ${fastSelect}${joins.length ? ` ORDER BY ${sourceRow}` : ''}`);
     }
 
     const c = built.counts;
     const counts: BuildCounts = {
       rows_read: scan.records - found.headerRow - 1,
-      rows_loaded: (byClass.get('fast') ?? 0) + c.rows_loaded,
+      rows_loaded: sqlRecords - sqlJs.length + c.rows_loaded,
       rows_rejected: c.rows_rejected,
-      rows_blank: (byClass.get('blank') ?? 0) + c.rows_blank,
-      rows_totals: (byClass.get('totals') ?? 0) + c.rows_totals,
+      rows_blank: scan.blank + c.rows_blank,
+      rows_totals: scan.totals + c.rows_totals,
     };
     return { found, counts, rejects };
   } finally {
     for (const name of temps) await engine.exec(`DROP TABLE IF EXISTS ${name}`);
   }
+}
+
+function csvColumns(columns: number, first: string[] = []): string {
+  const cols = [...first];
+  for (let k = 0; k < columns; k++) cols.push(`${lit(`c${k + 1}`)}: 'VARCHAR'`);
+  return cols.join(', ');
+}
+
+const CSV_OPTIONS = `header = false, quote = '"', escape = '"', null_padding = true, auto_detect = false, max_line_size = 4000000`;
+
+/**
+ * The text as it is, below the header: one row per record, numbered by rowid. False (and
+ * no table) when DuckDB does not see exactly the records the pre-pass counted.
+ */
+async function readVerbatim(
+  engine: Engine, table: string, text: string, delimiter: string, crlf: boolean, columns: number, skip: number, expected: number,
+): Promise<boolean> {
+  const registered = await engine.registerText!(text);
+  try {
+    await engine.exec(`CREATE TEMP TABLE ${table} AS SELECT * FROM read_csv(${lit(registered.path)}, columns = {${csvColumns(columns)}},
+      delim = ${lit(delimiter)}, new_line = ${crlf ? "'\\r\\n'" : "'\\n'"}, skip = ${skip}, ${CSV_OPTIONS})`);
+  } catch {
+    await engine.exec(`DROP TABLE IF EXISTS ${table}`);
+    return false;
+  } finally {
+    await registered.release();
+  }
+  const got = await engine.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`);
+  if (Number(got[0]?.n) === expected) return true;
+  await engine.exec(`DROP TABLE ${table}`);
+  return false;
+}
+
+/** The records SQL reads, each as one clean line `record number, cells…`. */
+async function readLines(engine: Engine, table: string, text: string, delimiter: string, columns: number, scan: Scan): Promise<void> {
+  const parts: string[] = [];
+  for (let r = 0; r < scan.records; r++) {
+    if (scan.status[r] === SQL) parts.push(`${r}${delimiter}`, text.slice(scan.starts[r], scan.ends[r]), '\n');
+  }
+  const registered = await engine.registerText!(parts.join(''));
+  try {
+    await engine.exec(`CREATE TEMP TABLE ${table} AS SELECT CAST(c0 AS INTEGER) AS recno, * EXCLUDE (c0)
+      FROM read_csv(${lit(registered.path)}, columns = {${csvColumns(columns, [`'c0': 'VARCHAR'`])}}, delim = ${lit(delimiter)},
+        new_line = '\\n', ${CSV_OPTIONS})`);
+  } finally {
+    await registered.release();
+  }
+}
+
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  if (b.length === 0) return [...a];
+  if (a.length === 0) return [...b];
+  const out: number[] = [];
+  let i = 0, j = 0;
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && a[i] < b[j]) ? a[i++] : b[j++]);
+  return out;
 }
 
 /**
@@ -230,26 +324,41 @@ function isAwkward(c: number): boolean {
     || c === 0x205f || c === 0x3000 || c === 0xfeff || c === 0x130 || c === 0x212a;
 }
 
+/** Could this (trimmed, non-empty) first cell spell a totals word? Only then is it asked. */
+const TOTALS_HINT = /[计tTｔＴ]/;
+
 /**
- * Walks every record as parseDelimitedBounded does and writes the records below the header
- * as DuckDB lines. Null when the text is beyond the row parser's limits (it then refuses it).
+ * Walks every record as parseDelimitedBounded does and decides, for each record below the
+ * header, who reads it: blank and totals rows are counted here, rows DuckDB could read
+ * differently (or with a non-empty cell beyond the header) go to the builder, the rest to
+ * SQL. Null when the text is beyond the row parser's limits (it then refuses it).
  */
-function scanRecords(text: string, delimiter: string, headerRow: number): Scan | null {
+function scanRecords(text: string, delimiter: string, headerRow: number, width: number): Scan | null {
   const d = delimiter.charCodeAt(0);
   const n = text.length;
   let starts = new Int32Array(1024);
   let ends = new Int32Array(1024);
-  const parts: string[] = [];
-  const sep = delimiter;
+  let status = new Uint8Array(1024);
+  const js: number[] = [];
   let records = 0;
-  let widest = 0;
+  let widestSql = 0;
+  let widestAll = 0;
+  let blank = 0;
+  let totals = 0;
+  let verbatim = true;
+  /** 1: LF, 2: CRLF; the verbatim path needs one kind of line end. */
+  let lineEnd = 0;
   let i = 0;
   while (i < n) {
     const start = i;
     let fields = 0;
     let flagged = false;
+    let firstStart = -1;
+    let firstEnd = -1;
+    let beyond = false;
     for (;;) {
       const fieldStart = i;
+      let content = false;
       if (text.charCodeAt(i) === QUOTE) {
         let j = i + 1;
         for (;;) {
@@ -258,8 +367,9 @@ function scanRecords(text: string, delimiter: string, headerRow: number): Scan |
           for (let k = j; k < q; k++) {
             const c = text.charCodeAt(k);
             if (c < 0x20 || (c >= 0x80 && isAwkward(c))) { flagged = true; break; }
+            if (c !== 0x20) content = true;
           }
-          if (text.charCodeAt(q + 1) === QUOTE) { j = q + 2; continue; }
+          if (text.charCodeAt(q + 1) === QUOTE) { content = true; j = q + 2; continue; }
           j = q + 1;
           break;
         }
@@ -276,42 +386,80 @@ function scanRecords(text: string, delimiter: string, headerRow: number): Scan |
           const c = text.charCodeAt(i);
           if (c === d || c === LF || c === CR) break;
           if (c < 0x20 || c === QUOTE || (c >= 0x80 && isAwkward(c))) flagged = true;
+          if (c !== 0x20) content = true;
           i++;
         }
       }
       if (i - fieldStart > MAX_CELL_CHARS) return null;
+      if (content) {
+        if (firstStart < 0) { firstStart = fieldStart; firstEnd = i; }
+        if (fields >= width) beyond = true;
+      }
       fields++;
       if (fields > MAX_CELLS_PER_ROW) return null;
       if (i < n && text.charCodeAt(i) === d) { i++; continue; }
       break;
     }
     const end = i;
-    if (i < n) i += text.charCodeAt(i) === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
+    if (i < n) {
+      const crlf = text.charCodeAt(i) === CR && text.charCodeAt(i + 1) === LF;
+      const kind = crlf ? 2 : text.charCodeAt(i) === LF ? 1 : 3;
+      if (lineEnd === 0) lineEnd = kind;
+      if (kind !== lineEnd || kind === 3) verbatim = false;
+      i += crlf ? 2 : 1;
+    }
     if (records >= MAX_ROWS) return null;
     if (records === starts.length) {
-      const grow = (a: Int32Array) => { const b = new Int32Array(a.length * 2); b.set(a); return b; };
+      const grow = <A extends Int32Array | Uint8Array>(a: A): A => { const b = new (a.constructor as new (k: number) => A)(a.length * 2); b.set(a); return b; };
       starts = grow(starts);
       ends = grow(ends);
+      status = grow(status);
     }
     starts[records] = start;
     ends[records] = end;
-    if (records > headerRow) {
+    if (flagged || end === start || end - start > MAX_FAST_RECORD_CHARS) verbatim = false;
+    if (records <= headerRow) status[records] = HEAD;
+    else {
+      if (fields > widestAll) widestAll = fields;
       if (flagged || end - start > MAX_FAST_RECORD_CHARS) {
-        parts.push(`${records}${sep}1\n`);
+        status[records] = JS;
+        js.push(records);
+      } else if (firstStart < 0) {
+        status[records] = BLANK;
+        blank++;
+      } else if (isTotalsCell(text, firstStart, firstEnd)) {
+        status[records] = TOTALS;
+        totals++;
+      } else if (beyond) {
+        status[records] = JS;
+        js.push(records);
       } else {
-        parts.push(`${records}${sep}0${sep}`, text.slice(start, end), '\n');
-        if (fields > widest) widest = fields;
+        status[records] = SQL;
+        if (fields > widestSql) widestSql = fields;
       }
     }
     records++;
   }
-  return { lines: parts.join(''), starts, ends, records, width: widest };
+  return { starts, ends, status, records, widestSql, widestAll, blank, totals, js, verbatim, crlf: lineEnd === 2 };
+}
+
+/** The first non-empty cell of a clean record (plain or quoted) names a totals row. */
+function isTotalsCell(text: string, start: number, end: number): boolean {
+  let cell = text.slice(start, end);
+  if (!TOTALS_HINT.test(cell)) return false;
+  if (cell.charCodeAt(0) === QUOTE) cell = cell.slice(1, -1).replaceAll('""', '"');
+  return isTotalsRow([cell]);
 }
 
 interface FieldSql { value: string; ok: string }
 
+/** Most distinct texts of a column read through a CASE list; more go through a joined dictionary. */
+const MAX_CASE_KEYS = 64;
+
 const NUMBER_FORM = String.raw`(?:-|¥|-¥|¥-)?(?:\d{1,13}|\d{1,3}(?:,\d{3}){1,3})(?:\.\d{1,10})?`;
 const DASHES_FORM = '[-\u2010-\u2015]+';
+/** `2025-03-18`, `2025-3-8`, `2025/3/8`: DuckDB's cast reads these as the builder does (an impossible day gives NULL). */
+const YMD_FORM = String.raw`[1-9]\d{3}(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2})`;
 
 /**
  * One mapped cell in SQL. Numbers: the plain, grouped and `¥` forms by pattern (their digits
@@ -329,16 +477,14 @@ async function fieldSql(
     inner.push(`CASE WHEN regexp_full_match(${raw}, '${NUMBER_FORM}') THEN CAST(replace(replace(${raw}, ',', ''), '¥', '') AS ${type}) END AS _v${col}`);
     return { value: `_v${col}`, ok: `_v${col} IS NOT NULL OR ${raw} = '' OR regexp_full_match(${raw}, '${DASHES_FORM}')` };
   }
-  // ISO dates and times are read by a cast where the pattern guarantees the builder's reading.
+  // Year-month-day dates and times are read by a cast where the pattern guarantees the builder's reading.
   let direct: string | null = null;
-  if (field.kind === 'date') direct = `CASE WHEN regexp_full_match(${raw}, '[1-9]\\d{3}-\\d{2}-\\d{2}') THEN TRY_CAST(${raw} AS DATE) END`;
+  if (field.kind === 'date') direct = `CASE WHEN regexp_full_match(${raw}, '${YMD_FORM}') THEN TRY_CAST(${raw} AS DATE) END`;
   if (field.kind === 'datetime') {
-    direct = `CASE WHEN regexp_full_match(${raw}, '[1-9]\\d{3}-\\d{2}-\\d{2}(?: (?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?)?') THEN TRY_CAST(${raw} AS TIMESTAMP) END`;
+    direct = `CASE WHEN regexp_full_match(${raw}, '${YMD_FORM}(?: (?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?)?') THEN TRY_CAST(${raw} AS TIMESTAMP) END`;
   }
   const where = direct ? `WHERE (${direct}) IS NULL` : '';
   const distinct = await engine.query<{ v: string }>(`SELECT DISTINCT ${raw} AS v FROM ${table} ${where}`);
-  const dict = `_fast_dict_${n}_${col}`;
-  temps.push(dict);
   const keys: string[] = [];
   const vals: (string | null)[] = [];
   const good: string[] = [];
@@ -349,14 +495,27 @@ async function fieldSql(
     vals.push(parsed.ok ? parsed.value : null);
     good.push(parsed.ok ? '1' : '0');
   }
-  await engine.loadColumns(dict, ['k', 'v', 'ok'], [keys, vals, good]);
-  const alias = `d${col}`;
-  joins.push(`LEFT JOIN ${dict} ${alias} ON ${alias}.k = ${raw}`);
-  const fromDict = `CAST(${alias}.v AS ${type})`;
+  const typed = (v: string) => `CAST(${v} AS ${type})`;
+  let fromDict: string;
+  let known: string;
+  if (keys.length <= MAX_CASE_KEYS) {
+    // A few distinct texts (flags, enumerations, most date columns): a CASE list, no join.
+    const readable = keys.map((k, i) => ({ k, v: vals[i], ok: good[i] === '1' })).filter((x) => x.ok);
+    fromDict = readable.length ? typed(`CASE ${raw} ${readable.map((x) => `WHEN ${lit(x.k)} THEN ${x.v === null ? 'NULL' : lit(x.v)}`).join(' ')} END`) : 'NULL';
+    known = readable.length ? `${raw} IN (${readable.map((x) => lit(x.k)).join(', ')})` : 'false';
+  } else {
+    const dict = `_fast_dict_${n}_${col}`;
+    temps.push(dict);
+    await engine.loadColumns(dict, ['k', 'v', 'ok'], [keys, vals, good]);
+    const alias = `d${col}`;
+    joins.push(`LEFT JOIN ${dict} ${alias} ON ${alias}.k = ${raw}`);
+    fromDict = typed(`${alias}.v`);
+    known = `${alias}.ok = '1'`;
+  }
   if (direct) inner.push(`${direct} AS _v${col}`);
   return direct
-    ? { value: `coalesce(_v${col}, ${fromDict})`, ok: `_v${col} IS NOT NULL OR ${alias}.ok = '1'` }
-    : { value: fromDict, ok: `${alias}.ok = '1'` };
+    ? { value: `coalesce(_v${col}, ${fromDict})`, ok: `_v${col} IS NOT NULL OR ${known}` }
+    : { value: fromDict, ok: known };
 }
 
 /**

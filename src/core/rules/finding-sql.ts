@@ -151,7 +151,9 @@ export function typeScope(columns: ReadonlyMap<string, FieldKind>, alias: string
  * effective_from)` for the rows of `type` (`_rid` = the row's rowid): by product_code when
  * the line has one and the price list knows it, else by product_name + spec; the dated row
  * with the latest effective_from on or before the slip date, an undated row only when no
- * dated row applies. Two equi-joins, so it stays a hash join on large data.
+ * dated row applies; among equal candidates the first in the price list's source order.
+ * The price list is small: it is cut down to one row per key and date first, so each slip
+ * row needs one ASOF join (dated) and one equi-join (undated), by code or by name.
  * With `loaded` false (no price list) every line gets no price.
  */
 export function priceLookupCte(type: SlipTypeId, loaded: boolean): string {
@@ -160,17 +162,29 @@ export function priceLookupCte(type: SlipTypeId, loaded: boolean): string {
   }
   const t = ident(type);
   const d = ident(primaryDate(type));
-  return `_price AS (
-  SELECT _rid, min_price, standard_price, effective_from FROM (
-    SELECT s.rowid AS _rid, p.min_price, p.standard_price, p.effective_from, p.source_file, p.sheet, p.source_row, s.${d} AS _d
-    FROM ${t} s JOIN price_list p ON trim(p.product_code) = trim(s.product_code)
-    UNION ALL
-    SELECT s.rowid AS _rid, p.min_price, p.standard_price, p.effective_from, p.source_file, p.sheet, p.source_row, s.${d} AS _d
-    FROM ${t} s JOIN price_list p
-      ON trim(p.product_name) = trim(s.product_name) AND coalesce(trim(p.spec), '') = coalesce(trim(s.spec), '')
-    WHERE NOT EXISTS (SELECT 1 FROM price_list c WHERE trim(c.product_code) = trim(s.product_code))
-  ) cand
-  WHERE effective_from IS NULL OR effective_from <= _d
-  QUALIFY row_number() OVER (PARTITION BY _rid ORDER BY effective_from DESC NULLS LAST, source_file, sheet, source_row) = 1
+  const first = (keys: string) => `QUALIFY row_number() OVER (PARTITION BY ${keys} ORDER BY source_file, sheet, source_row) = 1`;
+  const pick = (dated: string, undated: string) => ['min_price', 'standard_price', 'effective_from']
+    .map((col) => `CASE WHEN ${dated}.effective_from IS NOT NULL THEN ${dated}.${col} ELSE ${undated}.${col} END AS ${col}`).join(', ');
+  return `_pl AS (
+  SELECT trim(product_code) AS _code, trim(product_name) AS _name, coalesce(trim(spec), '') AS _spec,
+    min_price, standard_price, effective_from, source_file, sheet, source_row FROM price_list
+),
+_dc AS (SELECT * FROM _pl WHERE _code IS NOT NULL AND effective_from IS NOT NULL ${first('_code, effective_from')}),
+_uc AS (SELECT * FROM _pl WHERE _code IS NOT NULL AND effective_from IS NULL ${first('_code')}),
+_dn AS (SELECT * FROM _pl WHERE _name IS NOT NULL AND effective_from IS NOT NULL ${first('_name, _spec, effective_from')}),
+_un AS (SELECT * FROM _pl WHERE _name IS NOT NULL AND effective_from IS NULL ${first('_name, _spec')}),
+_s AS (
+  SELECT s.rowid AS _rid, s.${d} AS _d, trim(s.product_code) AS _code, trim(s.product_name) AS _name, coalesce(trim(s.spec), '') AS _spec,
+    coalesce(trim(s.product_code) IN (SELECT _code FROM _pl WHERE _code IS NOT NULL), false) AS _by_code
+  FROM ${t} s
+),
+_price AS (
+  SELECT _s._rid, ${pick('dc', 'uc')} FROM (SELECT * FROM _s WHERE _by_code) _s
+  ASOF LEFT JOIN _dc dc ON dc._code = _s._code AND _s._d >= dc.effective_from
+  LEFT JOIN _uc uc ON uc._code = _s._code
+  UNION ALL
+  SELECT _s._rid, ${pick('dn', 'un')} FROM (SELECT * FROM _s WHERE NOT _by_code) _s
+  ASOF LEFT JOIN _dn dn ON dn._name = _s._name AND dn._spec = _s._spec AND _s._d >= dn.effective_from
+  LEFT JOIN _un un ON un._name = _s._name AND un._spec = _s._spec
 )`;
 }

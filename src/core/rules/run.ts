@@ -17,6 +17,11 @@ export interface RunContext {
   params?: Record<string, Record<string, unknown>>;
   /** Rule ids switched off. */
   disabled?: ReadonlySet<string>;
+  /**
+   * Run only these rule ids (the others get no status and no findings): after one rule's
+   * parameter changes, the app re-runs that rule alone and keeps the other rules' findings.
+   */
+  only?: ReadonlySet<string>;
 }
 
 /** Slip tables present in the engine. */
@@ -59,13 +64,15 @@ export async function runRules(
   const statuses: RuleStatus[] = [];
   const findings: Finding[] = [];
   for (const rule of rules) {
+    if (ctx.only && !ctx.only.has(rule.id)) continue;
     const base = { id: rule.id, severity: rule.severity, clause: rule.clause };
     if (ctx.disabled?.has(rule.id)) { statuses.push({ ...base, findings: 0, status: 'off' }); continue; }
     try {
       const c = compileRule(rule, { asOf: ctx.asOf, loaded, params: ctx.params?.[rule.id] });
       if (c.status === 'not-run') { statuses.push({ ...base, findings: 0, status: `not run: needs ${c.needs.join(', ')}` }); continue; }
       const rows = (await engine.query(c.sql)).map(toFinding);
-      findings.push(...rows);
+      // One push per row: spreading 100k+ rows into push() overflows the call stack.
+      for (const row of rows) findings.push(row);
       statuses.push({ ...base, findings: rows.length, status: 'ran' });
     } catch (e) {
       statuses.push({ ...base, findings: 0, status: `error: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` });

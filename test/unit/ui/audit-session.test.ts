@@ -77,6 +77,74 @@ describe('AuditSession on native DuckDB', () => {
   });
 });
 
+describe('AuditSession re-runs only the rule whose options changed', () => {
+  const SAMPLE = readdirSync('sample-data').filter((f) => !/\.(md|json)$/.test(f))
+    .map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join('sample-data', f))) }));
+  let engine: Engine;
+  let session: AuditSession;
+  let queries: string[] = [];
+  beforeAll(async () => {
+    engine = await createNodeEngine();
+    const query = engine.query.bind(engine);
+    // Every statement the session sends, to see which rules it ran.
+    session = new AuditSession({ ...engine, name: engine.name, loadColumns: engine.loadColumns.bind(engine), exec: engine.exec.bind(engine),
+      close: engine.close.bind(engine), registerText: engine.registerText?.bind(engine),
+      query: (sql) => { queries.push(sql); return query(sql); } } as Engine, RULES);
+    await session.addFiles(SAMPLE);
+  }, 60_000);
+  afterAll(() => engine.close());
+
+  /** Everything the app shows of a run: the findings table (ids included), the exports and the KPIs. */
+  const state = async (s: AuditSession, e: Engine) => ({
+    table: await e.query(`SELECT * EXCLUDE (amount, penalty), CAST(amount AS VARCHAR) AS a, CAST(penalty AS VARCHAR) AS p FROM _findings ORDER BY id`),
+    violations: await s.exportFile('violations.csv', 'en'),
+    penalties: await s.exportFile('penalties.csv', 'en'),
+    kpis: await s.kpis(),
+    facets: await s.facets(),
+  });
+
+  /** The same options on a fresh session: one full run. */
+  const fullRun = async (options: Parameters<AuditSession['setRuleOptions']>[0]) => {
+    const e = await createNodeEngine();
+    const s = new AuditSession(e, RULES);
+    await s.addFiles(SAMPLE);
+    const snap = await s.setRuleOptions(options);
+    const out = { snap, state: await state(s, e) };
+    await e.close();
+    return out;
+  };
+
+  const ranRules = () => queries.filter((q) => /AS rule_id/.test(q)).map((q) => /'([a-z0-9_.-]+)' AS rule_id/.exec(q)?.[1]);
+
+  // Each step changes one rule from the step before.
+  const gap = { 'slip.number-gap': { max_listed: 2 } };
+  const both = { ...gap, 'outbound.below-min-price': { tolerance: 1000 } };
+  it.each([
+    ['a parameter that adds findings', { asOf: null, disabled: [], params: gap }, 'slip.number-gap'],
+    ['a tolerance that removes findings', { asOf: null, disabled: [], params: both }, 'outbound.below-min-price'],
+    ['a rule switched off', { asOf: null, disabled: ['outbound.ungated'], params: both }, 'outbound.ungated'],
+    ['the rule switched on again', { asOf: null, disabled: [], params: both }, 'outbound.ungated'],
+  ] as const)('%s: the same findings, ledger and KPIs as a full run', async (_name, options, rule) => {
+    queries = [];
+    const snap = await session.setRuleOptions(structuredClone(options) as never);
+    const ran = ranRules();
+    expect(new Set(ran)).toEqual(new Set((options.disabled as readonly string[]).includes(rule) ? [] : [rule]));
+    const full = await fullRun(structuredClone(options) as never);
+    expect(snap).toEqual(full.snap);
+    expect(await state(session, engine)).toEqual(full.state);
+  }, 60_000);
+
+  it('runs every rule again when the as-of date changes', async () => {
+    queries = [];
+    const options = { asOf: '2025-06-30', disabled: [], params: { 'slip.number-gap': { max_listed: 2 } } };
+    const snap = await session.setRuleOptions(options);
+    expect(new Set(ranRules()).size).toBeGreaterThan(30);
+    const full = await fullRun(options);
+    expect(snap).toEqual(full.snap);
+    expect(await state(session, engine)).toEqual(full.state);
+  }, 60_000);
+});
+
 describe('AuditSession before any file', () => {
   it('answers the findings view with nothing instead of a missing-table error', async () => {
     const engine = await createNodeEngine();

@@ -33,11 +33,16 @@ export const duplicate: KindModule<DuplicateSettings> = {
         slipType: t, scope, source: 's', slipNo: `s.${k}`, date: `s.${d}`, amount: null,
         detail: detailSql([], [`'dates=' || _d._dates`]),
       });
-      return `(WITH _d AS (
-  SELECT ${k} AS _k, string_agg(DISTINCT CAST(${d} AS VARCHAR), ',' ORDER BY CAST(${d} AS VARCHAR)) AS _dates
-  FROM ${ident(t)} GROUP BY ${k} HAVING count(DISTINCT ${d}) > 1
+      // Numbers with two dates first (min <> max: more than one distinct date), so the
+      // date lists and first lines are built for those few numbers only.
+      return `(WITH _n AS (
+  SELECT ${k} AS _k FROM ${ident(t)} GROUP BY ${k} HAVING min(${d}) <> max(${d})
 ),
-_f AS (${firstLineSql(t, ident(t), [keyField(t)])})
+_d AS (
+  SELECT ${k} AS _k, string_agg(DISTINCT CAST(${d} AS VARCHAR), ',' ORDER BY CAST(${d} AS VARCHAR)) AS _dates
+  FROM ${ident(t)} WHERE ${k} IN (SELECT _k FROM _n) GROUP BY ${k}
+),
+_f AS (${firstLineSql(t, `(SELECT * FROM ${ident(t)} WHERE ${k} IN (SELECT _k FROM _n))`, [keyField(t)])})
 SELECT
   ${select}
 FROM _f s JOIN _d ON _d._k = s.${k})`;

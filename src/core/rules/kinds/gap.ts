@@ -51,9 +51,11 @@ export const gap: KindModule<GapSettings> = {
         slipType: t, scope, source: 's', slipNo: num('_m._missing'), date: `s.${ident(primaryDate(t))}`, amount: null,
         detail: detailSql([], [`'after=' || ${num('_m._prev')}`, `'before=' || ${num('_m._v')}`, `'missing=' || CAST(_m._count AS VARCHAR)`]),
       });
+      // The pattern once per distinct number; first lines only of the numbers before a hole.
       return `(WITH _k AS (
-  SELECT DISTINCT regexp_extract(${k}, ${NUMBER}, 1) AS _p, regexp_extract(${k}, ${NUMBER}, 2) AS _digits
-  FROM ${ident(t)} WHERE regexp_matches(${k}, ${NUMBER})
+  SELECT DISTINCT _x.p AS _p, _x.digits AS _digits FROM (
+    SELECT regexp_extract(_n, ${NUMBER}, ['p', 'digits']) AS _x FROM (SELECT DISTINCT ${k} AS _n FROM ${ident(t)}) WHERE regexp_matches(_n, ${NUMBER})
+  )
 ),
 _g AS (
   SELECT _p, length(_digits) AS _len, CAST(_digits AS BIGINT) AS _v,
@@ -66,7 +68,7 @@ _m AS (
   UNION ALL
   SELECT *, _prev + 1 AS _missing FROM _h WHERE _count > ${cap}
 ),
-_f AS (${firstLineSql(t, ident(t), [keyField(t)])})
+_f AS (${firstLineSql(t, `(SELECT * FROM ${ident(t)} WHERE ${k} IN (SELECT _p || lpad(CAST(_prev AS VARCHAR), CAST(_len AS INTEGER), '0') FROM _h))`, [keyField(t)])})
 SELECT
   ${select}
 FROM _m JOIN _f s ON s.${k} = ${num('_m._prev')})`;
