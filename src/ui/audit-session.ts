@@ -10,7 +10,7 @@ import type { Reject, SlipTypeId, Text } from '../core/types';
 import type { Finding, RuleStatus } from '../core/rules/types';
 import { loadFiles } from '../core/audit/load';
 import { sha256Hex } from '../core/audit/hash';
-import { findingKpis, mergeTallies, tableKpis, tallyFindings, type FindingTally, type Kpis, type TableKpis } from '../core/audit/kpis';
+import { cmp, findingKpis, mergeTallies, tableKpis, tallyFindings, type FindingTally, type Kpis, type TableKpis } from '../core/audit/kpis';
 import {
   PENALTY_COLUMNS, PENALTY_NUMERIC, REJECT_COLUMNS, REJECT_NUMERIC, VIOLATION_COLUMNS, VIOLATION_NUMERIC,
   penaltyRows, rejectRows, renderOutputs, violationRows, type OutPenalty,
@@ -20,12 +20,12 @@ import { SLIP_TYPE_IDS, slipTypeDef } from '../core/schema/slip-types';
 import { ident, lit } from '../core/sql/sql';
 import { loadRulePack } from '../core/rules/load';
 import { defaultAsOf, runRules, type RunContext } from '../core/rules/run';
-import { buildPenaltyLedger } from '../core/rules/penalties';
+import { buildPenaltyLedger, compareLedgerRows } from '../core/rules/penalties';
 import type { Rule } from '../core/rules/rule';
 import type { RuleProblem } from '../core/rules/types';
 import { relatedDocs } from './related-docs';
 import { previewTable } from './table-preview';
-import { FINDING_COLUMNS, FINDINGS_TABLE, countSql, createFindingsSql, facetSql, pageSql } from './findings-sql';
+import { FINDING_COLUMNS, FINDINGS_TABLE, countSql, createFindingsSql, insertFindingsSql, facetSql, pageSql } from './findings-sql';
 import type {
   AuditSnapshot, ExportKind, Facets, FindingRow, FindingsFilter, ProgressMessage, RuleOptions, RuleView, SlipDetail, TablePreview,
   XlsxKind,
@@ -329,7 +329,7 @@ export class AuditSession {
    */
   private setFindings(groups: Map<string, Finding[]>, fresh: ReadonlySet<string> | null): void {
     this.findingsByRule = groups;
-    const ids = [...groups.keys()].sort(cmpText);
+    const ids = [...groups.keys()].sort(cmp);
     this.findings = ids.flatMap((id) => groups.get(id) ?? []);
     if (!fresh) {
       this.ledgerByRule.clear();
@@ -371,7 +371,7 @@ export class AuditSession {
     const starts = (groups: Map<string, Finding[]>) => {
       const out = new Map<string, number>();
       let at = 0;
-      for (const id of [...groups.keys()].sort(cmpText)) { out.set(id, at); at += groups.get(id)?.length ?? 0; }
+      for (const id of [...groups.keys()].sort(cmp)) { out.set(id, at); at += groups.get(id)?.length ?? 0; }
       return out;
     };
     const oldStart = starts(before);
@@ -392,19 +392,10 @@ export class AuditSession {
       list.forEach((f, i) => { rows.push(f); ids.push(start + i); });
     }
     if (rows.length === 0) return;
-    // The new rows are typed by the same statement as a full store, which creates the findings
-    // table: the kept rows step aside under another name meanwhile.
-    const kept = ident('_findings_kept');
-    const fresh = ident('_findings_fresh');
     const stage = '_findings_stage';
     await this.stageFindings(stage, rows, (i) => ids[i]);
-    await this.engine.exec(`ALTER TABLE ${table} RENAME TO ${kept}`);
-    await this.engine.exec(createFindingsSql(stage));
+    await this.engine.exec(insertFindingsSql(stage));
     await this.engine.exec(`DROP TABLE ${ident(stage)}`);
-    await this.engine.exec(`ALTER TABLE ${table} RENAME TO ${fresh}`);
-    await this.engine.exec(`ALTER TABLE ${kept} RENAME TO ${table}`);
-    await this.engine.exec(`INSERT INTO ${table} SELECT * FROM ${fresh}`);
-    await this.engine.exec(`DROP TABLE ${fresh}`);
   }
 
   private snapshot(): AuditSnapshot {
@@ -440,17 +431,6 @@ export class AuditSession {
   }
 }
 
-/** The penalty ledger's order (person, month, rule, note), as buildPenaltyLedger sorts it. */
-function compareLedgerRows(a: OutPenalty, b: OutPenalty): number {
-  return cmpText(a.responsible, b.responsible) || cmpText(a.month, b.month) || cmpText(a.rule_id, b.rule_id)
-    || cmpText(a.note ?? '', b.note ?? '');
-}
-
-/** Code-point order of rule ids, as the findings are sorted. */
-function cmpText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function byRule(findings: readonly Finding[]): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();
   for (const f of findings) {
@@ -462,7 +442,7 @@ function byRule(findings: readonly Finding[]): Map<string, Finding[]> {
 
 /** Two parameter overrides of one rule say the same, whatever their key order. */
 function sameParams(a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined): boolean {
-  const norm = (x: Record<string, unknown> | undefined) => JSON.stringify(Object.entries(x ?? {}).sort(([k], [l]) => cmpText(k, l)));
+  const norm = (x: Record<string, unknown> | undefined) => JSON.stringify(Object.entries(x ?? {}).sort(([k], [l]) => cmp(k, l)));
   return norm(a) === norm(b);
 }
 

@@ -24,7 +24,16 @@ export const EMPTY_FILTER: FindingsFilter = {
 
 /** The typed findings table from a VARCHAR staging table of the same columns. */
 export function createFindingsSql(stage: string): string {
-  return `CREATE OR REPLACE TABLE ${ident(FINDINGS_TABLE)} AS SELECT
+  return `CREATE OR REPLACE TABLE ${ident(FINDINGS_TABLE)} AS ${typedFindingsSql(stage)}`;
+}
+
+/** Append staged findings (after a one-rule re-run) to the findings table, typed the same way. */
+export function insertFindingsSql(stage: string): string {
+  return `INSERT INTO ${ident(FINDINGS_TABLE)} ${typedFindingsSql(stage)}`;
+}
+
+function typedFindingsSql(stage: string): string {
+  return `SELECT
     CAST(id AS INTEGER) AS id, rule_id, severity,
     CASE severity WHEN 'critical' THEN 3 WHEN 'violation' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END AS sev_rank,
     slip_type, slip_no, date, substr(date, 1, 7) AS month, responsible,

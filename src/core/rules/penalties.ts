@@ -45,5 +45,12 @@ export function buildPenaltyLedger(findings: readonly Finding[]): PenaltyRow[] {
   }
   return [...groups.values()]
     .map((g) => ({ ...g.row, amount: fromCents(g.cents) }))
-    .sort((a, b) => cmp(a.responsible, b.responsible) || cmp(a.month, b.month) || cmp(a.rule_id, b.rule_id) || cmp(a.note ?? '', b.note ?? ''));
+    .sort(compareLedgerRows);
+}
+
+/** The ledger's order: person, month, rule, note (code-point order, the same everywhere). */
+export function compareLedgerRows(
+  a: Pick<PenaltyRow, 'responsible' | 'month' | 'rule_id' | 'note'>, b: Pick<PenaltyRow, 'responsible' | 'month' | 'rule_id' | 'note'>,
+): number {
+  return cmp(a.responsible, b.responsible) || cmp(a.month, b.month) || cmp(a.rule_id, b.rule_id) || cmp(a.note ?? '', b.note ?? '');
 }
