@@ -1,5 +1,5 @@
 /** Gathering input files from the command line: files as given, folders recursively. */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 
 export const INPUT_EXTENSIONS = new Set(['.csv', '.tsv', '.txt', '.xlsx', '.xls']);
@@ -35,4 +35,26 @@ async function walk(dir: string): Promise<FoundFile[]> {
 export async function readRuleFiles(dir: string): Promise<{ path: string; text: string }[]> {
   const names = (await readdir(dir)).filter((n) => /\.ya?ml$/i.test(n)).sort();
   return Promise.all(names.map(async (n) => ({ path: `rules/${n}`, text: await readFile(join(dir, n), 'utf8') })));
+}
+
+/**
+ * A whole file's bytes. fs.readFile refuses files over 2 GiB; a year of outbound lines can
+ * be larger, so big files are read in parts into one buffer (Node allows up to 4 GiB).
+ */
+export async function readWhole(path: string): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const out = Buffer.allocUnsafe(size);
+    const PART = 64 * 1024 * 1024;
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await handle.read(out, at, Math.min(PART, size - at), at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return new Uint8Array(out.buffer, out.byteOffset, at);
+  } finally {
+    await handle.close();
+  }
 }

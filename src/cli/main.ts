@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCli, UsageError, USAGE, type CliOptions } from './args';
-import { collectFiles, readRuleFiles } from './files';
+import { collectFiles, readRuleFiles, readWhole } from './files';
 import { createEngine } from './engine';
 import { loadFiles } from '../core/audit/load';
 import { runAudit } from '../core/audit/audit';
@@ -57,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
   const inputs: InputFile[] = [];
   const inputEvidence: { name: string; size: number; sha256: string }[] = [];
   for (const f of files) {
-    const bytes = new Uint8Array(await readFile(f.path));
+    const bytes = await readWhole(f.path);
     const forced = opts.types.find((t) => resolve(t.file) === f.path || basename(t.file) === f.name);
     inputs.push({ name: f.name, bytes, type: forced?.type });
     inputEvidence.push({ name: f.name, size: bytes.length, sha256: await sha256Hex(bytes) });

@@ -20,6 +20,11 @@ export interface Engine {
    * instead of parsing it cell by cell in JavaScript; without it the loader does that.
    */
   registerText?(text: string): Promise<{ path: string; release(): Promise<void> }>;
+  /**
+   * Optional: as registerText, for a text too large for one string (JavaScript strings stop
+   * near 512 M characters): the pieces are written one after another as they come.
+   */
+  registerTextChunks?(chunks: Iterable<string>): Promise<{ path: string; release(): Promise<void> }>;
   /** Run statements that return nothing. */
   exec(sql: string): Promise<void>;
   /**

@@ -1,5 +1,5 @@
 /** Native DuckDB (@duckdb/node-api) for the CLI, tests and the benchmark reference. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -40,6 +40,20 @@ export async function createNodeEngine(): Promise<Engine> {
       scratch ??= mkdtempSync(join(tmpdir(), 'slip-audit-'));
       const path = join(scratch, `text-${++textSeq}.csv`);
       writeFileSync(path, text);
+      return { path, release: async () => { rmSync(path, { force: true }); } };
+    },
+    async registerTextChunks(chunks) {
+      scratch ??= mkdtempSync(join(tmpdir(), 'slip-audit-'));
+      const path = join(scratch, `text-${++textSeq}.csv`);
+      const fd = openSync(path, 'w');
+      try {
+        for (const chunk of chunks) writeSync(fd, chunk);
+      } catch (e) {
+        closeSync(fd);
+        rmSync(path, { force: true });
+        throw e;
+      }
+      closeSync(fd);
       return { path, release: async () => { rmSync(path, { force: true }); } };
     },
     async exec(sql) {

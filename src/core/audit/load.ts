@@ -34,7 +34,7 @@ export async function loadFiles(engine: Engine, files: readonly InputFile[], opt
     }
     seen.set(sha256, file.name);
 
-    const fast = await tryLoadTextFast(engine, file, { dateOrder: opts.dateOrder });
+    const fast = await tryLoadTextFast(engine, file, { dateOrder: opts.dateOrder }, opts.textStreaming);
     if (fast) {
       progress('parse', 0);
       for (const r of fast.rejects) rejects.push(r);

@@ -13,6 +13,8 @@ export interface InputFile {
 export interface LoadOptions {
   dateOrder?: DateOrder;
   onProgress?: (p: LoadProgress) => void;
+  /** When a text file is read piece by piece instead of as one string (default: TEXT_STREAMING). */
+  textStreaming?: { minBytes: number; chunkBytes: number };
 }
 
 export interface LoadProgress {

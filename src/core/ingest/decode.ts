@@ -55,18 +55,46 @@ export function decodeText(bytes: Uint8Array): DecodeResult {
   return { ok: true, text: decoded.text, encoding: decoded.encoding };
 }
 
+/** How a text file is laid out: the decoder label, the bytes of its BOM, and the name reported. */
+export interface TextLayout {
+  label: 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
+  skip: number;
+  encoding: TextEncodingName;
+}
+
 /** BOM-marked files, and UTF-16 files without a BOM recognised by their zero bytes. */
-function detectUnicode(bytes: Uint8Array): { text: string; encoding: TextEncodingName } | null {
+function unicodeLayout(bytes: Uint8Array): TextLayout | null {
   const [b0, b1, b2] = bytes;
-  if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) {
-    return { text: decodeWith('utf-8', bytes.subarray(3)), encoding: 'utf-8-bom' };
-  }
-  if (b0 === 0xff && b1 === 0xfe) return { text: decodeWith('utf-16le', bytes.subarray(2)), encoding: 'utf-16le' };
-  if (b0 === 0xfe && b1 === 0xff) return { text: decodeWith('utf-16be', bytes.subarray(2)), encoding: 'utf-16be' };
+  if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) return { label: 'utf-8', skip: 3, encoding: 'utf-8-bom' };
+  if (b0 === 0xff && b1 === 0xfe) return { label: 'utf-16le', skip: 2, encoding: 'utf-16le' };
+  if (b0 === 0xfe && b1 === 0xff) return { label: 'utf-16be', skip: 2, encoding: 'utf-16be' };
   const parity = zeroByteParity(bytes);
-  if (parity === 'odd') return { text: decodeWith('utf-16le', bytes), encoding: 'utf-16le' };
-  if (parity === 'even') return { text: decodeWith('utf-16be', bytes), encoding: 'utf-16be' };
+  if (parity === 'odd') return { label: 'utf-16le', skip: 0, encoding: 'utf-16le' };
+  if (parity === 'even') return { label: 'utf-16be', skip: 0, encoding: 'utf-16be' };
   return null;
+}
+
+function detectUnicode(bytes: Uint8Array): { text: string; encoding: TextEncodingName } | null {
+  const layout = unicodeLayout(bytes);
+  return layout && { text: decodeWith(layout.label, bytes.subarray(layout.skip)), encoding: layout.encoding };
+}
+
+/**
+ * The layout decodeText would choose, for a file too large to decode into one string: decoded
+ * piece by piece instead. A plain `utf-8` answer is provisional: when a strict decode fails, the
+ * file is GB18030, as in decodeText. Null for bytes decodeText refuses as binary.
+ */
+export function textLayout(bytes: Uint8Array): TextLayout | null {
+  if (bytes.length === 0) return null;
+  const unicode = unicodeLayout(bytes);
+  if (unicode) return unicode;
+  if (bytes.indexOf(0) !== -1 || controlShareOfBytes(bytes) > MAX_CONTROL_SHARE) return null;
+  return { label: 'utf-8', skip: 0, encoding: 'utf-8' };
+}
+
+/** Decoded text decodeText would refuse (binary noise, or nothing but whitespace), judged on its head as decodeText does. */
+export function refusedText(head: string): boolean {
+  return controlShareOfText(head) > MAX_CONTROL_SHARE || !/\S/.test(head);
 }
 
 function decodeWith(label: 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030', bytes: Uint8Array): string {

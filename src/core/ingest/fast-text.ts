@@ -13,7 +13,8 @@
  * whitespace `trim()` knows but SQL does not) and those with a cell beyond the header.
  * When every record is one line, the text goes to DuckDB as it is and a row's record
  * number is its position; otherwise DuckDB gets one line per record it reads,
- * `record number, cells…`.
+ * `record number, cells…`. A text too large for one string (see TEXT_STREAMING) is decoded
+ * and scanned piece by piece, and always goes to DuckDB line by line.
  */
 import type { Engine } from '../engine';
 import type { Cell, FieldDef, ParseOptions, Reject, SlipTypeId } from '../types';
@@ -22,7 +23,9 @@ import type { ColumnMap, Detection } from './header';
 import { buildRows, extraKey } from './build';
 import { parseDelimited, parseDelimitedBounded } from './csv';
 import { cellText, detectTable, HEADER_SEARCH_ROWS } from './header';
-import { MAX_CELL_CHARS, MAX_CELLS_PER_ROW, MAX_ROWS, prepareText, type PreparedText } from './text-reader';
+import { MAX_CELL_CHARS, MAX_CELLS_PER_ROW, MAX_ROWS, prepareText, textStart } from './text-reader';
+import { refusedText, textLayout, type TextLayout } from './decode';
+import type { Delimiter } from './csv';
 import { MAX_FILE_BYTES } from './read-file';
 import { sniffFormat } from './sniff';
 import type { InputFile } from '../audit/types';
@@ -52,12 +55,9 @@ const TOTALS = 3;
 /** The header and the rows above it. */
 const HEAD = 4;
 
-interface Scan {
-  /** starts[r] .. ends[r]: record r in the text, without its line break. */
-  starts: Int32Array;
-  ends: Int32Array;
-  /** SQL, JS, BLANK or TOTALS for each record below the header, HEAD above. */
-  status: Uint8Array;
+/** What the pre-pass counts over the whole text, whether it sees it at once or piece by piece. */
+interface Tally {
+  /** Records seen so far: the next record's number. */
   records: number;
   /** Most cells in a record SQL reads; in any record below the header. */
   widestSql: number;
@@ -72,29 +72,59 @@ interface Scan {
    * record, instead of being copied line by line.
    */
   verbatim: boolean;
-  /** The line end of a verbatim text. */
-  crlf: boolean;
+  /** 0: none yet, 1: LF, 2: CRLF, 3: CR; the verbatim path needs one kind of line end. */
+  lineEnd: number;
 }
+
+/** The records of one text (or piece of it), numbered from `first`. */
+interface Piece {
+  first: number;
+  count: number;
+  /** starts[k] .. ends[k]: record first + k in the text, without its line break. */
+  starts: Int32Array;
+  ends: Int32Array;
+  /** SQL, JS, BLANK or TOTALS for each record below the header, HEAD above. */
+  status: Uint8Array;
+  /** Where the records seen end: the rest of a piece that is not the last is an unfinished record. */
+  consumed: number;
+}
+
+const newTally = (): Tally => ({ records: 0, widestSql: 0, widestAll: 0, blank: 0, totals: 0, js: [], verbatim: true, lineEnd: 0 });
+
+/**
+ * When text files are read piece by piece rather than as one string: from `minBytes` on, in
+ * pieces of `chunkBytes`. Large enough that every usual export is read at once (the fastest
+ * way), small enough that no string comes near JavaScript's limit.
+ */
+export interface TextStreaming { minBytes: number; chunkBytes: number }
+export const TEXT_STREAMING: TextStreaming = { minBytes: 256 * 1024 * 1024, chunkBytes: 16 * 1024 * 1024 };
+
+/** Bytes decoded to find the header: well over HEAD_CHARS characters in any encoding. */
+const HEAD_BYTES = 4 * HEAD_CHARS + 16;
 
 let seq = 0;
 
 /** Most records the verbatim path leaves out by number (blank, totals, builder rows); beyond, records are copied. */
 const MAX_VERBATIM_SKIPS = 1000;
 
+/** A text export as one string, or (too large for one) its bytes, decoded piece by piece. */
+type TextSource =
+  | { whole: true; text: string; delimiter: Delimiter }
+  | { whole: false; bytes: Uint8Array; layout: TextLayout; skip: number; head: string; partial: boolean; delimiter: Delimiter; chunkBytes: number };
+
 /**
- * Loads a prepared text export through the engine's CSV reader. Returns null, having
- * changed nothing in the engine, when this path does not apply (no header in the first
- * rows, a shape near the reader's limits, a required field without a column): the caller
- * then takes the row-by-row path, which also gives every refusal.
+ * Loads a text export through the engine's CSV reader. Returns null, having changed nothing
+ * in the engine, when this path does not apply (no header in the first rows, a shape near the
+ * reader's limits, a required field without a column): the caller then takes the row-by-row
+ * path, which also gives every refusal.
  */
-export async function loadTextFast(
-  engine: Engine, fileName: string, prepared: Extract<PreparedText, { ok: true }>,
+async function loadTextFast(
+  engine: Engine, fileName: string, source: TextSource, encoding: string,
   forced: { type?: SlipTypeId; mapping?: Record<string, string> } | undefined, opts: ParseOptions,
 ): Promise<FastTextResult | null> {
-  if (!engine.registerText) return null;
-  const { text, delimiter, encoding } = prepared;
-  if (text.length >= 2 ** 31 - 1) return null;
-  const head = headRows(text, delimiter);
+  const { delimiter } = source;
+  if (source.whole && source.text.length >= 2 ** 31 - 1) return null;
+  const head = source.whole ? headRows(source.text, delimiter) : headRows(source.head, delimiter, source.partial);
   if (!head) return null;
   const found = detectTable(head, forced);
   if (!found.ok) return null;
@@ -105,33 +135,19 @@ export async function loadTextFast(
 
   const headerCells = head[found.headerRow];
   const width = lastNonEmpty(headerCells) + 1;
-  const scan = scanRecords(text, delimiter, found.headerRow, width);
-  if (!scan) return null;
-  const skips: number[] = [];
-  for (let r = found.headerRow + 1; r < scan.records && skips.length <= MAX_VERBATIM_SKIPS; r++) if (scan.status[r] !== SQL) skips.push(r);
-  const verbatim = scan.verbatim && skips.length <= MAX_VERBATIM_SKIPS;
-  const columns = Math.max(verbatim ? scan.widestAll : scan.widestSql, width, 1);
-  if (columns > MAX_FAST_COLUMNS) return null;
-
   const n = ++seq;
   const raw = `_fast_raw_${n}`;
   const temps: string[] = [raw];
   const cell = (k: number) => `c${k + 1}`;
   const fileBase = fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
   try {
-    // The record number of a row, and the rows SQL reads.
-    let rec: string;
-    let base: string;
-    let sqlRecords = 0;
-    for (let r = found.headerRow + 1; r < scan.records; r++) if (scan.status[r] === SQL) sqlRecords++;
-    if (verbatim && await readVerbatim(engine, raw, text, delimiter, scan.crlf, columns, found.headerRow + 1, scan.records - found.headerRow - 1)) {
-      rec = `(rowid + ${found.headerRow + 1})`;
-      base = skips.length ? `${rec} NOT IN (${skips.join(', ')})` : 'true';
-    } else {
-      await readLines(engine, raw, text, delimiter, columns, scan);
-      rec = 'recno';
-      base = 'true';
-    }
+    // The record number of a row, the rows SQL reads, and the text of a record for the builder.
+    const read = source.whole
+      ? await readWhole(engine, raw, source.text, delimiter, found.headerRow, width)
+      : await readStream(engine, raw, source, found.headerRow, width);
+    if (!read) return null;
+    const { tally, rec, base, columns, texts } = read;
+    const sqlRecords = tally.records - found.headerRow - 1 - tally.js.length - tally.blank - tally.totals;
 
     const r = (k: number) => `coalesce(${cell(k)}, '')`;
     const t = (k: number) => `trim(${r(k)})`;
@@ -166,7 +182,7 @@ export async function loadTextFast(
     // by a negative source_row. Only when there is one are the rows taken back and merged
     // with the builder's.
     let sqlJs: number[] | null = null;
-    if (scan.js.length === 0) {
+    if (tally.js.length === 0) {
       const last = Number((await engine.query<{ m: number }>(`SELECT coalesce(max(rowid), -1)::DOUBLE AS m FROM ${table}`))[0].m);
       await engine.exec(`INSERT INTO ${table} SELECT ${typed.join(', ')}, ${lit(fileBase)}, '', CASE WHEN ${ok} THEN _rec + 1 ELSE -(_rec + 1) END,
         ${extras} FROM ${from}${joins.length ? ' ORDER BY _rec' : ''}`);
@@ -175,21 +191,18 @@ export async function loadTextFast(
       if (sqlJs.length === 0) {
         return {
           found,
-          counts: { rows_read: scan.records - found.headerRow - 1, rows_loaded: sqlRecords, rows_rejected: 0, rows_blank: scan.blank, rows_totals: scan.totals },
+          counts: { rows_read: tally.records - found.headerRow - 1, rows_loaded: sqlRecords, rows_rejected: 0, rows_blank: tally.blank, rows_totals: tally.totals },
           rejects: [],
         };
       }
       await engine.exec(`DELETE FROM ${table} WHERE rowid > ${last}`);
     }
     sqlJs ??= (await engine.query<{ r: number }>(`SELECT _rec AS r FROM ${from} WHERE NOT (${ok}) ORDER BY 1`)).map((x) => Number(x.r));
-    const jsRecords = mergeSorted(scan.js, sqlJs);
+    const jsRecords = mergeSorted(tally.js, sqlJs);
 
     // The rows SQL did not read: the builder, on exactly the cells the row parser gives.
     const rows: Cell[][] = [headerCells];
-    for (const rec of jsRecords) {
-      const slice = text.slice(scan.starts[rec], scan.ends[rec]);
-      rows.push(slice === '' ? [''] : parseDelimited(slice, delimiter)[0]);
-    }
+    for (const slice of await texts(jsRecords)) rows.push(slice === '' ? [''] : parseDelimited(slice, delimiter)[0]);
     const built = buildRows({ file: fileBase, sheet: '', encoding, rows }, found.type, 0, found.headers, found.columns, opts);
     const rowNo = (i: number) => jsRecords[i - 2] + 1;
     const rejects = built.rejects.map((x) => ({ ...x, source_row: rowNo(x.source_row) }));
@@ -213,15 +226,135 @@ export async function loadTextFast(
 
     const c = built.counts;
     const counts: BuildCounts = {
-      rows_read: scan.records - found.headerRow - 1,
+      rows_read: tally.records - found.headerRow - 1,
       rows_loaded: sqlRecords - sqlJs.length + c.rows_loaded,
       rows_rejected: c.rows_rejected,
-      rows_blank: scan.blank + c.rows_blank,
-      rows_totals: scan.totals + c.rows_totals,
+      rows_blank: tally.blank + c.rows_blank,
+      rows_totals: tally.totals + c.rows_totals,
     };
     return { found, counts, rejects };
   } finally {
     for (const name of temps) await engine.exec(`DROP TABLE IF EXISTS ${name}`);
+  }
+}
+
+/** The raw table read, what the pre-pass counted, and the text of records for the builder. */
+interface Read {
+  tally: Tally;
+  /** SQL for a row's record number, and for the rows of the raw table that are records SQL reads. */
+  rec: string;
+  base: string;
+  /** Cells of the raw table: c1 … c{columns}. */
+  columns: number;
+  /** The text of each of these records (in order), without its line break. */
+  texts(records: readonly number[]): Promise<string[]>;
+}
+
+/** The text in one string: as it is when every record is one clean line, else line by line. */
+async function readWhole(engine: Engine, table: string, text: string, delimiter: string, headerRow: number, width: number): Promise<Read | null> {
+  const tally = newTally();
+  const piece = scanRecords(text, delimiter, headerRow, width, tally, true, true);
+  if (!piece) return null;
+  const skips: number[] = [];
+  for (let r = headerRow + 1; r < tally.records && skips.length <= MAX_VERBATIM_SKIPS; r++) if (piece.status[r] !== SQL) skips.push(r);
+  const verbatim = tally.verbatim && skips.length <= MAX_VERBATIM_SKIPS;
+  const columns = Math.max(verbatim ? tally.widestAll : tally.widestSql, width, 1);
+  if (columns > MAX_FAST_COLUMNS) return null;
+  const texts = async (records: readonly number[]) => records.map((r) => text.slice(piece.starts[r], piece.ends[r]));
+  if (verbatim && await readVerbatim(engine, table, text, delimiter, tally.lineEnd === 2, columns, headerRow + 1, tally.records - headerRow - 1)) {
+    const rec = `(rowid + ${headerRow + 1})`;
+    return { tally, rec, base: skips.length ? `${rec} NOT IN (${skips.join(', ')})` : 'true', columns, texts };
+  }
+  await readLines(engine, table, await engine.registerText!(linesOf(text, piece, delimiter)), delimiter, columns);
+  return { tally, rec: 'recno', base: 'true', columns, texts };
+}
+
+/**
+ * The text piece by piece, never as one string: the lines SQL reads are written as each piece
+ * is scanned, the builder's records kept aside, and the few rows SQL turns down after reading
+ * found again by a second scan.
+ */
+async function readStream(
+  engine: Engine, table: string, source: Extract<TextSource, { whole: false }>, headerRow: number, width: number,
+): Promise<Read | null> {
+  const tally = newTally();
+  const kept = new Map<number, string>();
+  let beyond = false;
+  function* lines(): Generator<string> {
+    for (const { text, piece } of scanPieces(source, headerRow, width, tally)) {
+      if (!piece) { beyond = true; return; }
+      for (let k = 0; k < piece.count; k++) if (piece.status[k] === JS) kept.set(piece.first + k, text.slice(piece.starts[k], piece.ends[k]));
+      yield linesOf(text, piece, source.delimiter);
+    }
+  }
+  const registered = await engine.registerTextChunks!(lines());
+  const columns = Math.max(tally.widestSql, width, 1);
+  if (beyond || columns > MAX_FAST_COLUMNS) {
+    await registered.release();
+    return null;
+  }
+  await readLines(engine, table, registered, source.delimiter, columns);
+  const texts = async (records: readonly number[]) => {
+    const wanted = new Set(records.filter((r) => !kept.has(r)));
+    if (wanted.size) {
+      for (const { text, piece } of scanPieces(source, headerRow, width, newTally())) {
+        if (!piece) break;
+        for (let k = 0; k < piece.count; k++) if (wanted.has(piece.first + k)) kept.set(piece.first + k, text.slice(piece.starts[k], piece.ends[k]));
+      }
+    }
+    return records.map((r) => kept.get(r) ?? '');
+  };
+  return { tally, rec: 'recno', base: 'true', columns, texts };
+}
+
+/** A strict UTF-8 decode met a byte it cannot read: the file is GB18030 (as decodeText decides). */
+class NotUtf8 extends Error {}
+
+/** The decoded text after its first `skip` characters, piece by piece; `final` marks the last. */
+function* decodePieces(source: Extract<TextSource, { whole: false }>): Generator<{ text: string; final: boolean }> {
+  const { bytes, layout, chunkBytes } = source;
+  const decoder = new TextDecoder(layout.label, { fatal: layout.encoding === 'utf-8', ignoreBOM: true });
+  let drop = source.skip;
+  for (let at = layout.skip; ; at += chunkBytes) {
+    const final = at + chunkBytes >= bytes.length;
+    let text: string;
+    try {
+      text = decoder.decode(bytes.subarray(at, Math.min(at + chunkBytes, bytes.length)), { stream: !final });
+    } catch (e) {
+      if (e instanceof TypeError && layout.encoding === 'utf-8') throw new NotUtf8();
+      throw e;
+    }
+    if (drop > 0) {
+      const cut = Math.min(drop, text.length);
+      text = text.slice(cut);
+      drop -= cut;
+    }
+    yield { text, final };
+    if (final) return;
+  }
+}
+
+/**
+ * Every record of a streamed text, in pieces that end where a record ends: the unfinished
+ * record at the end of a piece (a quoted cell may span several) is carried into the next, and
+ * so is a final CR, which may be the first half of a CRLF. A null piece: beyond the row
+ * parser's limits.
+ */
+function* scanPieces(
+  source: Extract<TextSource, { whole: false }>, headerRow: number, width: number, tally: Tally,
+): Generator<{ text: string; piece: Piece | null }> {
+  let carry = '';
+  for (const { text: decoded, final } of decodePieces(source)) {
+    let text = carry + decoded;
+    let held = '';
+    if (!final && text.charCodeAt(text.length - 1) === CR) {
+      held = '\r';
+      text = text.slice(0, -1);
+    }
+    const piece = scanRecords(text, source.delimiter, headerRow, width, tally, final, false);
+    yield { text, piece };
+    if (!piece) return;
+    carry = text.slice(piece.consumed) + held;
   }
 }
 
@@ -256,13 +389,19 @@ async function readVerbatim(
   return false;
 }
 
-/** The records SQL reads, each as one clean line `record number, cells…`. */
-async function readLines(engine: Engine, table: string, text: string, delimiter: string, columns: number, scan: Scan): Promise<void> {
+/** The records of a piece SQL reads, each as one clean line `record number, cells…`. */
+function linesOf(text: string, piece: Piece, delimiter: string): string {
   const parts: string[] = [];
-  for (let r = 0; r < scan.records; r++) {
-    if (scan.status[r] === SQL) parts.push(`${r}${delimiter}`, text.slice(scan.starts[r], scan.ends[r]), '\n');
+  for (let k = 0; k < piece.count; k++) {
+    if (piece.status[k] === SQL) parts.push(`${piece.first + k}${delimiter}`, text.slice(piece.starts[k], piece.ends[k]), '\n');
   }
-  const registered = await engine.registerText!(parts.join(''));
+  return parts.join('');
+}
+
+/** Reads the lines written by linesOf into `table`, then releases them. */
+async function readLines(
+  engine: Engine, table: string, registered: { path: string; release(): Promise<void> }, delimiter: string, columns: number,
+): Promise<void> {
   try {
     await engine.exec(`CREATE TEMP TABLE ${table} AS SELECT CAST(c0 AS INTEGER) AS recno, * EXCLUDE (c0)
       FROM read_csv(${lit(registered.path)}, columns = {${csvColumns(columns, [`'c0': 'VARCHAR'`])}}, delim = ${lit(delimiter)},
@@ -283,24 +422,65 @@ function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
 
 /**
  * The bulk path for one input file, when the engine offers it and the file is a text export
- * it applies to; null otherwise (the caller reads the file row by row).
+ * it applies to; null otherwise (the caller reads the file row by row). A file of
+ * `streaming.minBytes` or more is read piece by piece when the engine can take pieces.
  */
-export async function tryLoadTextFast(engine: Engine, file: InputFile, opts: ParseOptions): Promise<(FastTextResult & { encoding: string }) | null> {
-  if (!engine.registerText || file.bytes.length > MAX_FILE_BYTES || sniffFormat(file.name, file.bytes) !== 'text') return null;
+export async function tryLoadTextFast(
+  engine: Engine, file: InputFile, opts: ParseOptions, streaming: TextStreaming = TEXT_STREAMING,
+): Promise<(FastTextResult & { encoding: string }) | null> {
+  if (!engine.registerText || sniffFormat(file.name, file.bytes) !== 'text') return null;
+  const forced = file.type || file.mapping ? { type: file.type, mapping: file.mapping } : undefined;
+  if (engine.registerTextChunks && file.bytes.length >= streaming.minBytes) return loadStreamed(engine, file, forced, opts, streaming.chunkBytes);
+  if (file.bytes.length > MAX_FILE_BYTES) return null;
   const prepared = prepareText(file.name, file.bytes);
   if (!prepared.ok) return null;
-  const forced = file.type || file.mapping ? { type: file.type, mapping: file.mapping } : undefined;
-  const result = await loadTextFast(engine, file.name, prepared, forced, opts);
+  const result = await loadTextFast(engine, file.name, { whole: true, text: prepared.text, delimiter: prepared.delimiter }, prepared.encoding, forced, opts);
   return result && { ...result, encoding: prepared.encoding };
 }
 
+const GB18030: TextLayout = { label: 'gb18030', skip: 0, encoding: 'gb18030' };
+
+/** The bulk path without one string of the whole text: decoded as decodeText would, its head first. */
+async function loadStreamed(
+  engine: Engine, file: InputFile, forced: { type?: SlipTypeId; mapping?: Record<string, string> } | undefined,
+  opts: ParseOptions, chunkBytes: number,
+): Promise<(FastTextResult & { encoding: string }) | null> {
+  const { bytes } = file;
+  let layout = textLayout(bytes);
+  if (!layout) return null;
+  for (;;) {
+    const partial = layout.skip + HEAD_BYTES < bytes.length;
+    let head: string;
+    try {
+      head = new TextDecoder(layout.label, { fatal: layout.encoding === 'utf-8', ignoreBOM: true })
+        .decode(bytes.subarray(layout.skip, layout.skip + HEAD_BYTES), { stream: partial });
+    } catch (e) {
+      if (!(e instanceof TypeError) || layout.encoding !== 'utf-8') throw e;
+      layout = GB18030;
+      continue;
+    }
+    if (refusedText(head)) return null;
+    const start = textStart(file.name, head);
+    const source: TextSource = {
+      whole: false, bytes, layout, skip: start.skip, head: head.slice(start.skip), partial, delimiter: start.delimiter, chunkBytes,
+    };
+    try {
+      const result = await loadTextFast(engine, file.name, source, layout.encoding, forced, opts);
+      return result && { ...result, encoding: layout.encoding };
+    } catch (e) {
+      if (!(e instanceof NotUtf8)) throw e;
+      layout = GB18030;
+    }
+  }
+}
+
 /** The first records, exactly as the row parser gives them, or null when the head of the text does not hold them all. */
-function headRows(text: string, delimiter: string): string[][] | null {
+function headRows(text: string, delimiter: string, partial = false): string[][] | null {
   const slice = text.length > HEAD_CHARS ? text.slice(0, HEAD_CHARS) : text;
   const parsed = parseDelimitedBounded(slice, delimiter, { maxCellsPerRow: MAX_CELLS_PER_ROW, maxCellChars: MAX_CELL_CHARS });
   if (!parsed.ok) return null;
   // A cut record is the last one; every record before it is whole.
-  if (slice.length < text.length) return parsed.rows.length > HEADER_SEARCH_ROWS + 1 ? parsed.rows.slice(0, HEADER_SEARCH_ROWS) : null;
+  if (partial || slice.length < text.length) return parsed.rows.length > HEADER_SEARCH_ROWS + 1 ? parsed.rows.slice(0, HEADER_SEARCH_ROWS) : null;
   return parsed.rows;
 }
 
@@ -331,23 +511,22 @@ const TOTALS_HINT = /[计tTｔＴ]/;
  * Walks every record as parseDelimitedBounded does and decides, for each record below the
  * header, who reads it: blank and totals rows are counted here, rows DuckDB could read
  * differently (or with a non-empty cell beyond the header) go to the builder, the rest to
- * SQL. Null when the text is beyond the row parser's limits (it then refuses it).
+ * SQL. Records are numbered on from `tally.records`, and counted into the tally. A piece that
+ * is not the last leaves its unfinished record (one reaching its end) to the next. Null when
+ * the text is beyond the row parser's limits (it then refuses it); the row limit is kept only
+ * for a text read whole, which the row parser must be able to take.
  */
-function scanRecords(text: string, delimiter: string, headerRow: number, width: number): Scan | null {
+function scanRecords(
+  text: string, delimiter: string, headerRow: number, width: number, tally: Tally, final: boolean, limitRows: boolean,
+): Piece | null {
   const d = delimiter.charCodeAt(0);
   const n = text.length;
   let starts = new Int32Array(1024);
   let ends = new Int32Array(1024);
   let status = new Uint8Array(1024);
-  const js: number[] = [];
-  let records = 0;
-  let widestSql = 0;
-  let widestAll = 0;
-  let blank = 0;
-  let totals = 0;
-  let verbatim = true;
-  /** 1: LF, 2: CRLF; the verbatim path needs one kind of line end. */
-  let lineEnd = 0;
+  const first = tally.records;
+  let count = 0;
+  let consumed = 0;
   let i = 0;
   while (i < n) {
     const start = i;
@@ -401,46 +580,50 @@ function scanRecords(text: string, delimiter: string, headerRow: number, width: 
       break;
     }
     const end = i;
+    if (i >= n && !final) break;
     if (i < n) {
       const crlf = text.charCodeAt(i) === CR && text.charCodeAt(i + 1) === LF;
       const kind = crlf ? 2 : text.charCodeAt(i) === LF ? 1 : 3;
-      if (lineEnd === 0) lineEnd = kind;
-      if (kind !== lineEnd || kind === 3) verbatim = false;
+      if (tally.lineEnd === 0) tally.lineEnd = kind;
+      if (kind !== tally.lineEnd || kind === 3) tally.verbatim = false;
       i += crlf ? 2 : 1;
     }
-    if (records >= MAX_ROWS) return null;
-    if (records === starts.length) {
+    const records = tally.records;
+    if (limitRows && records >= MAX_ROWS) return null;
+    if (count === starts.length) {
       const grow = <A extends Int32Array | Uint8Array>(a: A): A => { const b = new (a.constructor as new (k: number) => A)(a.length * 2); b.set(a); return b; };
       starts = grow(starts);
       ends = grow(ends);
       status = grow(status);
     }
-    starts[records] = start;
-    ends[records] = end;
-    if (flagged || end === start || end - start > MAX_FAST_RECORD_CHARS) verbatim = false;
-    if (records <= headerRow) status[records] = HEAD;
+    starts[count] = start;
+    ends[count] = end;
+    if (flagged || end === start || end - start > MAX_FAST_RECORD_CHARS) tally.verbatim = false;
+    if (records <= headerRow) status[count] = HEAD;
     else {
-      if (fields > widestAll) widestAll = fields;
+      if (fields > tally.widestAll) tally.widestAll = fields;
       if (flagged || end - start > MAX_FAST_RECORD_CHARS) {
-        status[records] = JS;
-        js.push(records);
+        status[count] = JS;
+        tally.js.push(records);
       } else if (firstStart < 0) {
-        status[records] = BLANK;
-        blank++;
+        status[count] = BLANK;
+        tally.blank++;
       } else if (isTotalsCell(text, firstStart, firstEnd)) {
-        status[records] = TOTALS;
-        totals++;
+        status[count] = TOTALS;
+        tally.totals++;
       } else if (beyond) {
-        status[records] = JS;
-        js.push(records);
+        status[count] = JS;
+        tally.js.push(records);
       } else {
-        status[records] = SQL;
-        if (fields > widestSql) widestSql = fields;
+        status[count] = SQL;
+        if (fields > tally.widestSql) tally.widestSql = fields;
       }
     }
-    records++;
+    tally.records++;
+    count++;
+    consumed = i;
   }
-  return { starts, ends, status, records, widestSql, widestAll, blank, totals, js, verbatim, crlf: lineEnd === 2 };
+  return { first, count, starts, ends, status, consumed: final ? n : consumed };
 }
 
 /** The first non-empty cell of a clean record (plain or quoted) names a totals row. */

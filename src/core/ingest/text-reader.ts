@@ -53,17 +53,19 @@ export function prepareText(name: string, bytes: Uint8Array): PreparedText {
   const decoded = decodeText(bytes);
   if (!decoded.ok) return decoded;
 
-  let text = decoded.text;
-  let delimiter: Delimiter;
+  const start = textStart(name, decoded.text);
+  return { ok: true, text: decoded.text.slice(start.skip), delimiter: start.delimiter, encoding: decoded.encoding };
+}
+
+/**
+ * Where the records start (after a `sep=` line) and their delimiter, from the head of the
+ * decoded text: the whole text, or its first million characters when it is read piece by piece.
+ */
+export function textStart(name: string, head: string): { skip: number; delimiter: Delimiter } {
   // Excel writes and honours a first line `sep=;`; Excel does not show it, so neither do we.
-  const directive = /^sep=([,;\t])(?:\r\n|\r|\n|$)/.exec(text.slice(0, 8));
-  if (directive) {
-    delimiter = directive[1] as Delimiter;
-    text = text.slice(directive[0].length);
-  } else {
-    delimiter = sniffDelimiter(text, /\.(tsv|txt|tab)$/i.test(name) ? '\t' : undefined);
-  }
-  return { ok: true, text, delimiter, encoding: decoded.encoding };
+  const directive = /^sep=([,;\t])(?:\r\n|\r|\n|$)/.exec(head.slice(0, 8));
+  if (directive) return { skip: directive[0].length, delimiter: directive[1] as Delimiter };
+  return { skip: 0, delimiter: sniffDelimiter(head, /\.(tsv|txt|tab)$/i.test(name) ? '\t' : undefined) };
 }
 
 export function baseName(name: string): string {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Engine } from '../../../src/core/engine';
-import type { InputFile, LoadReport } from '../../../src/core/audit/types';
+import type { InputFile, LoadOptions, LoadReport } from '../../../src/core/audit/types';
 import { loadFiles } from '../../../src/core/audit/load';
 import { SLIP_TYPES } from '../../../src/core/schema/slip-types';
 import { ident } from '../../../src/core/sql/sql';
@@ -28,10 +28,10 @@ function rowByRow(engine: Engine): Engine {
   return { name: engine.name, loadColumns: (n, c, d) => engine.loadColumns(n, c, d), exec: (s) => engine.exec(s), query: (s) => engine.query(s), close: () => engine.close() };
 }
 
-interface Compared { fast: LoadReport; slow: LoadReport; loaded: number }
+interface Compared { fast: LoadReport; slow: LoadReport; loaded: number; streamed: number }
 
 /** Loads `files` both ways into one engine and compares the typed tables there. */
-async function compare(engine: Engine, files: InputFile[], dateOrder?: 'dmy'): Promise<Compared> {
+async function compare(engine: Engine, files: InputFile[], dateOrder?: 'dmy', textStreaming?: LoadOptions['textStreaming']): Promise<Compared> {
   for (const t of SLIP_TYPES) {
     await engine.exec(`DROP TABLE IF EXISTS ${ident(t.id)}`);
     await engine.exec(`DROP TABLE IF EXISTS ${ident(`slow_${t.id}`)}`);
@@ -45,7 +45,9 @@ async function compare(engine: Engine, files: InputFile[], dateOrder?: 'dmy'): P
       present.push(t.id);
     }
   }
-  const fast = await loadFiles(engine, files, { dateOrder });
+  let streamed = 0;
+  const counted: Engine = { ...engine, registerTextChunks: async (chunks) => { streamed++; return engine.registerTextChunks!(chunks); } };
+  const fast = await loadFiles(counted, files, { dateOrder, textStreaming });
   let loaded = 0;
   for (const id of present) {
     const diff = await engine.query<{ n: number }>(`SELECT (SELECT count(*) FROM (SELECT * FROM ${ident(id)} EXCEPT ALL SELECT * FROM ${ident(`slow_${id}`)}))::INTEGER
@@ -56,7 +58,7 @@ async function compare(engine: Engine, files: InputFile[], dateOrder?: 'dmy'): P
   }
   expect(fast.rejects).toEqual(slow.rejects);
   expect(fast.tables).toEqual(slow.tables);
-  return { fast, slow, loaded };
+  return { fast, slow, loaded, streamed };
 }
 
 /** An engine that records whether the bulk path was taken. */
@@ -87,6 +89,25 @@ const AWKWARD: InputFile[] = [
   { name: 'numeric-headers.csv', bytes: enc(`${HEADER},2025,1,备注,\nCK1,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,a,b,c,d,\nCK2,2025-01-02,甲,P1,泵,0003.10,-0,"1,234,567.123456",销售,张三,是,,,,,,"q""",\n`) },
   { name: 'exit.tsv', bytes: enc('出门证号\t开具日期\t关联单号\t开具人\t门卫\t出门时间\nCM1\t2025-01-01\tCK1\t杨帆\t-\t2025-01-01 14:27\nCM2\t2025-01-01\tCK2\t无\tN/A\t2025-01-01 24:00\nCM3\t2025-01-01\tCK3\t杨帆\t韩冰\t2025/1/1 9:05:03.9\nCM4\t2025-01-01\tCK4\t杨帆\t韩冰\t2025-01-01T09:05\n') },
 ];
+
+/**
+ * A file whose records and quoted cells straddle every small piece boundary: multi-line quoted
+ * cells (LF and CRLF inside), CRLF line ends, doubled quotes, Chinese text, blank and totals
+ * rows, rows for the builder, and a long record.
+ */
+function straddling(): InputFile {
+  const lines = [HEADER];
+  for (let i = 0; i < 400; i++) {
+    const note = i % 7 === 0 ? `"第${i}行\r\n备注""引""\n结束"` : i % 11 === 0 ? '"a,b"' : '';
+    const qty = i % 13 === 0 ? 'abc' : i % 5 === 0 ? '"1,234.50"' : String(i);
+    const date = i % 17 === 0 ? '2025/2/30' : `2025-01-${String(1 + (i % 28)).padStart(2, '0')}`;
+    lines.push(`CK${i},${date},客户${i % 9},P${i % 4},泵,${qty},1,3,销售,张三,是,,,${note}`);
+    if (i % 50 === 0) lines.push(',,,,');
+    if (i % 97 === 0) lines.push(`合计,,,,,,,${i},,,,,,`);
+    if (i === 200) lines.push(`CK-long,2025-01-02,${'长'.repeat(9000)},P1,泵,3,1,3,销售,张三,是,,,`);
+  }
+  return { name: 'straddling.csv', bytes: enc(lines.join('\r\n') + '\r\n') };
+}
 
 let engine: Engine;
 let dir: string;
@@ -129,6 +150,58 @@ describe('bulk text path gives the row-by-row answers (native)', () => {
       { name: 'outbound.xlsx', bytes: new Uint8Array(readFileSync('test/fixtures/excel/outbound.xlsx')) }]);
     expect(c.used()).toBe(text.length + 1);
     expect(report.tables.filter((t) => t.status === 'loaded').length).toBe(text.length + 2);
+  }, 60_000);
+});
+
+describe('bulk text path read piece by piece gives the same answers (native)', () => {
+  const tiny = { minBytes: 0, chunkBytes: 4096 };
+
+  test('pieces are written, not one string', async () => {
+    let pieces = 0;
+    const streamed: Engine = { ...rowByRow(engine), registerText: engine.registerText!.bind(engine), registerTextChunks: (chunks) => {
+      const counted = function* () { for (const c of chunks) { pieces++; yield c; } };
+      return engine.registerTextChunks!(counted());
+    } };
+    const report = await loadFiles(streamed, [straddling()], { textStreaming: tiny });
+    expect(report.tables[0].status).toBe('loaded');
+    expect(pieces).toBeGreaterThan(10);
+  });
+
+  test('sample data and text fixtures', async () => {
+    const sample = filesIn('sample-data');
+    const { loaded, streamed } = await compare(engine, sample, undefined, tiny);
+    expect(loaded).toBeGreaterThan(100);
+    expect(streamed).toBe(sample.length);
+    await compare(engine, filesIn('test/fixtures/text'), undefined, tiny);
+  }, 60_000);
+
+  test('benchmark data, UTF-8 and GBK', async () => {
+    const files = filesIn(dir);
+    const utf8 = files.filter((f) => f.name !== 'outbound-gbk.csv');
+    const { loaded, streamed } = await compare(engine, utf8, undefined, { minBytes: 0, chunkBytes: 65_536 });
+    expect(loaded).toBeGreaterThan(15_000);
+    expect(streamed).toBe(utf8.length);
+    const gbk = await compare(engine, files.filter((f) => f.name === 'outbound-gbk.csv'), undefined, tiny);
+    expect(gbk.fast.tables[0].encoding).toBe('gb18030');
+    expect(gbk.streamed).toBe(1);
+  }, 120_000);
+
+  test('a byte that is not UTF-8 after the head: read again as GB18030, as the row parser reads it', async () => {
+    const row = 'CK1,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,\n';
+    const body = enc(`${HEADER}\n${row.repeat(Math.ceil((4.2 * 1024 * 1024) / enc(row).length))}`);
+    const bytes = new Uint8Array(body.length + 1);
+    bytes.set(body);
+    bytes[body.length] = 0xff;
+    const { fast, streamed } = await compare(engine, [{ name: 'late-gbk.csv', bytes }], undefined, { minBytes: 0, chunkBytes: 1024 * 1024 });
+    expect(streamed).toBe(1);
+    expect(fast.tables[0].encoding).toBe('gb18030');
+  }, 60_000);
+
+  test.each([...AWKWARD, straddling()].map((f) => [f.name, f] as const))('%s', async (_name, file) => {
+    for (const chunkBytes of [4096, 61, 7]) {
+      expect((await compare(engine, [file], undefined, { minBytes: 0, chunkBytes })).streamed).toBe(1);
+      expect((await compare(engine, [file], 'dmy', { minBytes: 0, chunkBytes })).streamed).toBe(1);
+    }
   }, 60_000);
 });
 
