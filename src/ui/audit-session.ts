@@ -25,7 +25,8 @@ import type { Rule } from '../core/rules/rule';
 import type { RuleProblem } from '../core/rules/types';
 import { relatedDocs } from './related-docs';
 import { previewTable } from './table-preview';
-import { FINDING_COLUMNS, FINDINGS_TABLE, countSql, createFindingsSql, insertFindingsSql, facetSql, pageSql } from './findings-sql';
+import { FINDING_COLUMNS, FINDINGS_TABLE, countSql, facetSql, pageSql } from './findings-sql';
+import { replaceRuleFindings, writeFindings } from './findings-store';
 import type {
   AuditSnapshot, ExportKind, Facets, FindingRow, FindingsFilter, ProgressMessage, RuleOptions, RuleView, SlipDetail, TablePreview,
   XlsxKind,
@@ -295,7 +296,7 @@ export class AuditSession {
         const got = byRule(result.findings);
         for (const id of changed) after.set(id, got.get(id) ?? []);
         this.setFindings(after, changed);
-        await this.updateFindings(before, after, changed);
+        await replaceRuleFindings(this.engine, before, after, changed);
       }
       this.lastRun = { asOf: this.asOf, options: structuredClone(this.options) };
     }
@@ -344,58 +345,8 @@ export class AuditSession {
   }
 
   private async storeFindings(): Promise<void> {
-    const stage = '_findings_stage';
-    await this.stageFindings(stage, this.findings, (i) => i);
-    await this.engine.exec(createFindingsSql(stage));
-    await this.engine.exec(`DROP TABLE ${ident(stage)}`);
+    await writeFindings(this.engine, this.findings);
     this.ran = true;
-  }
-
-  /** Staging table of `rows` as text, row i numbered `id(i)`. */
-  private async stageFindings(stage: string, rows: readonly Finding[], id: (i: number) => number): Promise<void> {
-    const cols = [...FINDING_COLUMNS];
-    const data = cols.map((c) => rows.map((f, i) => {
-      if (c === 'id') return String(id(i));
-      const v = f[c as keyof Finding];
-      return v === null || v === undefined ? null : String(v);
-    }));
-    await this.engine.loadColumns(stage, cols, data);
-  }
-
-  /**
-   * Replaces the rows of the `changed` rules in the findings table and renumbers the rows
-   * after them, leaving every other row in place: `id` stays each finding's index in the run.
-   */
-  private async updateFindings(before: Map<string, Finding[]>, after: Map<string, Finding[]>, changed: ReadonlySet<string>): Promise<void> {
-    const table = ident(FINDINGS_TABLE);
-    const starts = (groups: Map<string, Finding[]>) => {
-      const out = new Map<string, number>();
-      let at = 0;
-      for (const id of [...groups.keys()].sort(cmp)) { out.set(id, at); at += groups.get(id)?.length ?? 0; }
-      return out;
-    };
-    const oldStart = starts(before);
-    const newStart = starts(after);
-    const list = (ids: Iterable<string>) => [...ids].map(lit).join(', ');
-    await this.engine.exec(`DELETE FROM ${table} WHERE rule_id IN (${list(changed)})`);
-    const shifts = [...before.keys()].filter((id) => !changed.has(id) && (before.get(id)?.length ?? 0) > 0)
-      .map((id) => ({ id, by: (newStart.get(id) ?? 0) - (oldStart.get(id) ?? 0) })).filter((x) => x.by !== 0);
-    if (shifts.length > 0) {
-      await this.engine.exec(`UPDATE ${table} SET id = id + CASE rule_id ${shifts.map((x) => `WHEN ${lit(x.id)} THEN ${x.by}`).join(' ')} END
-        WHERE rule_id IN (${list(shifts.map((x) => x.id))})`);
-    }
-    const rows: Finding[] = [];
-    const ids: number[] = [];
-    for (const id of changed) {
-      const list = after.get(id) ?? [];
-      const start = newStart.get(id) ?? 0;
-      list.forEach((f, i) => { rows.push(f); ids.push(start + i); });
-    }
-    if (rows.length === 0) return;
-    const stage = '_findings_stage';
-    await this.stageFindings(stage, rows, (i) => ids[i]);
-    await this.engine.exec(insertFindingsSql(stage));
-    await this.engine.exec(`DROP TABLE ${ident(stage)}`);
   }
 
   private snapshot(): AuditSnapshot {
