@@ -23,22 +23,21 @@ import type { Detection } from './header';
 import { buildRows } from './build';
 import { parseDelimited, parseDelimitedBounded } from './csv';
 import { cellText, detectTable, HEADER_SEARCH_ROWS } from './header';
-import { MAX_CELL_CHARS, MAX_CELLS_PER_ROW, MAX_ROWS, prepareText, textStart } from './text-reader';
+import { MAX_CELL_CHARS, MAX_CELLS_PER_ROW, prepareText, textStart } from './text-reader';
 import { refusedText, textLayout, type TextLayout } from './decode';
 import type { Delimiter } from './csv';
 import { MAX_FILE_BYTES } from './read-file';
 import { sniffFormat } from './sniff';
 import type { InputFile } from '../audit/types';
-import { isTotalsRow, parseValue } from './values';
+import { parseValue } from './values';
 import { slipTypeDef } from '../schema/slip-types';
 import { META_COLUMNS, sqlType, tableDDL } from '../audit/tables';
 import { ident, lit } from '../sql/sql';
 import { extrasSql, fieldSql } from './fast-text-sql';
+import { CR, JS, newTally, scanRecords, SQL, type Piece, type Tally } from './fast-text-scan';
 
 /** Widest table handed to DuckDB; wider files (rare, or hostile) take the row-by-row path. */
 const MAX_FAST_COLUMNS = 512;
-/** Longest record handed to DuckDB (its line limit is a few MB); longer ones are flagged. */
-const MAX_FAST_RECORD_CHARS = 200_000;
 /** Text read to find the header row: far more than 20 records of any real export. */
 const HEAD_CHARS = 1024 * 1024;
 
@@ -48,49 +47,6 @@ export interface FastTextResult {
   rejects: Reject[];
 }
 
-/** What the pre-pass decided for a record below the header. */
-const SQL = 0;
-const JS = 1;
-const BLANK = 2;
-const TOTALS = 3;
-/** The header and the rows above it. */
-const HEAD = 4;
-
-/** What the pre-pass counts over the whole text, whether it sees it at once or piece by piece. */
-interface Tally {
-  /** Records seen so far: the next record's number. */
-  records: number;
-  /** Most cells in a record SQL reads; in any record below the header. */
-  widestSql: number;
-  widestAll: number;
-  blank: number;
-  totals: number;
-  /** Records for the builder, in order. */
-  js: number[];
-  /**
-   * Every record is one line of the text ending the same way (LF or CRLF), none empty and
-   * none that DuckDB could read differently: the text can go to DuckDB as it is, one row per
-   * record, instead of being copied line by line.
-   */
-  verbatim: boolean;
-  /** 0: none yet, 1: LF, 2: CRLF, 3: CR; the verbatim path needs one kind of line end. */
-  lineEnd: number;
-}
-
-/** The records of one text (or piece of it), numbered from `first`. */
-interface Piece {
-  first: number;
-  count: number;
-  /** starts[k] .. ends[k]: record first + k in the text, without its line break. */
-  starts: Int32Array;
-  ends: Int32Array;
-  /** SQL, JS, BLANK or TOTALS for each record below the header, HEAD above. */
-  status: Uint8Array;
-  /** Where the records seen end: the rest of a piece that is not the last is an unfinished record. */
-  consumed: number;
-}
-
-const newTally = (): Tally => ({ records: 0, widestSql: 0, widestAll: 0, blank: 0, totals: 0, js: [], verbatim: true, lineEnd: 0 });
 
 /**
  * When text files are read piece by piece rather than as one string: from `minBytes` on, in
@@ -489,148 +445,4 @@ function lastNonEmpty(cells: readonly Cell[] | undefined): number {
   if (!cells) return -1;
   for (let i = cells.length - 1; i >= 0; i--) if (cellText(cells[i]).trim() !== '') return i;
   return -1;
-}
-
-const QUOTE = 0x22;
-const LF = 0x0a;
-const CR = 0x0d;
-
-/**
- * Characters after which SQL's reading of a cell could differ from the builder's: whitespace
- * that JavaScript's `trim()` removes and SQL's does not, and the two letters whose lower case
- * is a different ASCII letter or sequence (`İ`, the Kelvin sign).
- */
-function isAwkward(c: number): boolean {
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f
-    || c === 0x205f || c === 0x3000 || c === 0xfeff || c === 0x130 || c === 0x212a;
-}
-
-/** Could this (trimmed, non-empty) first cell spell a totals word? Only then is it asked. */
-const TOTALS_HINT = /[计tTｔＴ]/;
-
-/**
- * Walks every record as parseDelimitedBounded does and decides, for each record below the
- * header, who reads it: blank and totals rows are counted here, rows DuckDB could read
- * differently (or with a non-empty cell beyond the header) go to the builder, the rest to
- * SQL. Records are numbered on from `tally.records`, and counted into the tally. A piece that
- * is not the last leaves its unfinished record (one reaching its end) to the next. Null when
- * the text is beyond the row parser's limits (it then refuses it); the row limit is kept only
- * for a text read whole, which the row parser must be able to take.
- */
-function scanRecords(
-  text: string, delimiter: string, headerRow: number, width: number, tally: Tally, final: boolean, limitRows: boolean,
-): Piece | null {
-  const d = delimiter.charCodeAt(0);
-  const n = text.length;
-  let starts = new Int32Array(1024);
-  let ends = new Int32Array(1024);
-  let status = new Uint8Array(1024);
-  const first = tally.records;
-  let count = 0;
-  let consumed = 0;
-  let i = 0;
-  while (i < n) {
-    const start = i;
-    let fields = 0;
-    let flagged = false;
-    let firstStart = -1;
-    let firstEnd = -1;
-    let beyond = false;
-    for (;;) {
-      const fieldStart = i;
-      let content = false;
-      if (text.charCodeAt(i) === QUOTE) {
-        let j = i + 1;
-        for (;;) {
-          const q = text.indexOf('"', j);
-          if (q === -1) { flagged = true; j = n; break; }
-          for (let k = j; k < q; k++) {
-            const c = text.charCodeAt(k);
-            if (c < 0x20 || (c >= 0x80 && isAwkward(c))) { flagged = true; break; }
-            if (c !== 0x20) content = true;
-          }
-          if (text.charCodeAt(q + 1) === QUOTE) { content = true; j = q + 2; continue; }
-          j = q + 1;
-          break;
-        }
-        i = j;
-        // Text after the closing quote: the row parser appends it; DuckDB would not.
-        while (i < n) {
-          const c = text.charCodeAt(i);
-          if (c === d || c === LF || c === CR) break;
-          flagged = true;
-          i++;
-        }
-      } else {
-        while (i < n) {
-          const c = text.charCodeAt(i);
-          if (c === d || c === LF || c === CR) break;
-          if (c < 0x20 || c === QUOTE || (c >= 0x80 && isAwkward(c))) flagged = true;
-          if (c !== 0x20) content = true;
-          i++;
-        }
-      }
-      if (i - fieldStart > MAX_CELL_CHARS) return null;
-      if (content) {
-        if (firstStart < 0) { firstStart = fieldStart; firstEnd = i; }
-        if (fields >= width) beyond = true;
-      }
-      fields++;
-      if (fields > MAX_CELLS_PER_ROW) return null;
-      if (i < n && text.charCodeAt(i) === d) { i++; continue; }
-      break;
-    }
-    const end = i;
-    if (i >= n && !final) break;
-    if (i < n) {
-      const crlf = text.charCodeAt(i) === CR && text.charCodeAt(i + 1) === LF;
-      const kind = crlf ? 2 : text.charCodeAt(i) === LF ? 1 : 3;
-      if (tally.lineEnd === 0) tally.lineEnd = kind;
-      if (kind !== tally.lineEnd || kind === 3) tally.verbatim = false;
-      i += crlf ? 2 : 1;
-    }
-    const records = tally.records;
-    if (limitRows && records >= MAX_ROWS) return null;
-    if (count === starts.length) {
-      const grow = <A extends Int32Array | Uint8Array>(a: A): A => { const b = new (a.constructor as new (k: number) => A)(a.length * 2); b.set(a); return b; };
-      starts = grow(starts);
-      ends = grow(ends);
-      status = grow(status);
-    }
-    starts[count] = start;
-    ends[count] = end;
-    if (flagged || end === start || end - start > MAX_FAST_RECORD_CHARS) tally.verbatim = false;
-    if (records <= headerRow) status[count] = HEAD;
-    else {
-      if (fields > tally.widestAll) tally.widestAll = fields;
-      if (flagged || end - start > MAX_FAST_RECORD_CHARS) {
-        status[count] = JS;
-        tally.js.push(records);
-      } else if (firstStart < 0) {
-        status[count] = BLANK;
-        tally.blank++;
-      } else if (isTotalsCell(text, firstStart, firstEnd)) {
-        status[count] = TOTALS;
-        tally.totals++;
-      } else if (beyond) {
-        status[count] = JS;
-        tally.js.push(records);
-      } else {
-        status[count] = SQL;
-        if (fields > tally.widestSql) tally.widestSql = fields;
-      }
-    }
-    tally.records++;
-    count++;
-    consumed = i;
-  }
-  return { first, count, starts, ends, status, consumed: final ? n : consumed };
-}
-
-/** The first non-empty cell of a clean record (plain or quoted) names a totals row. */
-function isTotalsCell(text: string, start: number, end: number): boolean {
-  let cell = text.slice(start, end);
-  if (!TOTALS_HINT.test(cell)) return false;
-  if (cell.charCodeAt(0) === QUOTE) cell = cell.slice(1, -1).replaceAll('""', '"');
-  return isTotalsRow([cell]);
 }
