@@ -10,6 +10,7 @@ import type { Reject, SlipTypeId, Text } from '../core/types';
 import type { Finding, RuleStatus } from '../core/rules/types';
 import { loadFiles } from '../core/audit/load';
 import { sha256Hex } from '../core/audit/hash';
+import { measureInput } from '../core/audit/limits';
 import { cmp, findingKpis, mergeTallies, tableKpis, tallyFindings, type FindingTally, type Kpis, type TableKpis } from '../core/audit/kpis';
 import {
   PENALTY_COLUMNS, PENALTY_NUMERIC, REJECT_COLUMNS, REJECT_NUMERIC, VIOLATION_COLUMNS, VIOLATION_NUMERIC,
@@ -36,7 +37,25 @@ type RuleFile = { path: string; text: string };
 
 export const PRODUCT_VERSION = '0.1.0';
 
-interface HeldFile { name: string; bytes: Uint8Array; type?: SlipTypeId; mapping?: Record<string, string>; sha256: string }
+/**
+ * A file's content: in the browser the user's File (a handle the browser keeps on disk or
+ * in its own store), read again whenever the file is loaded or previewed, so the page does
+ * not hold every file's bytes after loading them; bytes in Node.
+ */
+export type FileContent = Uint8Array | Blob;
+
+interface HeldFile { name: string; content: FileContent; size: number; type?: SlipTypeId; mapping?: Record<string, string>; sha256: string }
+
+async function bytesOf(content: FileContent): Promise<Uint8Array> {
+  return content instanceof Uint8Array ? content : new Uint8Array(await content.arrayBuffer());
+}
+
+/** Size in bytes and line breaks of each file (read one at a time), for the browser's budget check before loading. */
+export async function measureFiles(contents: readonly FileContent[]): Promise<{ bytes: number; rows: number }[]> {
+  const out: { bytes: number; rows: number }[] = [];
+  for (const c of contents) out.push(measureInput(await bytesOf(c)));
+  return out;
+}
 
 export class AuditSession {
   private files = new Map<string, HeldFile>();
@@ -101,17 +120,18 @@ export class AuditSession {
     return this.ruleFiles;
   }
 
-  async addFiles(files: { name: string; bytes: Uint8Array }[]): Promise<AuditSnapshot> {
+  async addFiles(files: { name: string; content: FileContent }[]): Promise<AuditSnapshot> {
     const fresh: HeldFile[] = [];
     for (const f of files) {
-      const sha256 = await sha256Hex(f.bytes);
+      const bytes = await bytesOf(f.content);
+      const sha256 = await sha256Hex(bytes);
       const same = [...this.files.values()].find((h) => h.sha256 === sha256 && h.name !== f.name);
       if (same) {
         this.reports.set(f.name, [duplicateReport(f.name, sha256, same.name)]);
         continue;
       }
       if (this.files.has(f.name)) await this.purge(f.name);
-      const held = { name: f.name, bytes: f.bytes, sha256 };
+      const held = { name: f.name, content: f.content, size: bytes.length, sha256 };
       this.files.set(f.name, held);
       fresh.push(held);
     }
@@ -142,10 +162,10 @@ export class AuditSession {
   }
 
   /** A refused table's header row and first rows, for the column-mapping dialog. */
-  previewTable(name: string, sheet: string): TablePreview | null {
+  async previewTable(name: string, sheet: string): Promise<TablePreview | null> {
     const held = this.files.get(name);
     const report = this.reports.get(name)?.find((r) => r.sheet === sheet);
-    return held && report ? previewTable(held.name, held.bytes, report) : null;
+    return held && report ? previewTable(held.name, await bytesOf(held.content), report) : null;
   }
 
   async removeFile(name: string): Promise<AuditSnapshot> {
@@ -211,7 +231,7 @@ export class AuditSession {
         id: r.id, file: r.file, sha256: await sha256Hex(this.ruleFiles.find((f) => f.path === r.file)?.text ?? ''),
         params: { ...r.params, ...(this.options.params[r.id] ?? {}) },
       }))),
-      inputs: [...this.files.values()].map((f) => ({ name: f.name, size: f.bytes.length, sha256: f.sha256 })),
+      inputs: [...this.files.values()].map((f) => ({ name: f.name, size: f.size, sha256: f.sha256 })),
     });
     return files[kind];
   }
@@ -241,16 +261,21 @@ export class AuditSession {
     this.tableKpis = null;
   }
 
+  /**
+   * Load the files one at a time, each read just before and let go after, so that at most
+   * one file's bytes (and decoded text) are held while DuckDB takes the rows.
+   */
   private async load(files: HeldFile[]): Promise<void> {
     if (files.length === 0) return;
     this.dataChanged();
-    const inputs: InputFile[] = files.map((f) => ({ name: f.name, bytes: f.bytes, type: f.type, mapping: f.mapping }));
-    const report = await loadFiles(this.engine, inputs, {
-      onProgress: (p) => this.progress({ stage: p.phase, file: p.file, rows: p.rows, index: p.index, total: p.total }),
-    });
-    for (const f of files) {
-      this.reports.set(f.name, report.tables.filter((t) => t.name === f.name));
-      this.rejectsByFile.set(f.name, report.rejects.filter((r) => r.source_file === f.name));
+    for (let index = 0; index < files.length; index++) {
+      const f = files[index];
+      const input: InputFile = { name: f.name, bytes: await bytesOf(f.content), type: f.type, mapping: f.mapping, sha256: f.sha256 };
+      const report = await loadFiles(this.engine, [input], {
+        onProgress: (p) => this.progress({ stage: p.phase, file: p.file, rows: p.rows, index, total: files.length }),
+      });
+      this.reports.set(f.name, report.tables);
+      this.rejectsByFile.set(f.name, report.rejects);
     }
   }
 

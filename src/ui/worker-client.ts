@@ -30,13 +30,13 @@ export function connectWorker(worker: Worker, onProgress: (p: ProgressMessage) =
   });
 }
 
-/** File bytes move to the worker instead of being copied. */
+/** File bytes move to the worker instead of being copied (a File or Blob is passed by reference anyway). */
 function transferables(args: unknown[]): Transferable[] {
   const out: Transferable[] = [];
   for (const a of args) {
     if (!Array.isArray(a)) continue;
     for (const item of a) {
-      const bytes = (item as { bytes?: unknown })?.bytes;
+      const bytes = (item as { content?: unknown })?.content;
       if (bytes instanceof Uint8Array && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) out.push(bytes.buffer as ArrayBuffer);
     }
   }

@@ -5,7 +5,7 @@
  * time, in order, so a query never sees a half-built table.
  */
 import { createBrowserEngine } from '../engine/duckdb-browser';
-import { AuditSession } from './audit-session';
+import { AuditSession, measureFiles } from './audit-session';
 import type { CallMessage, FromWorker, ProgressMessage, WorkerApi } from './rpc';
 
 /** The product's rule pack, bundled at build time. */
@@ -29,6 +29,7 @@ const getSession = () => {
 const api: WorkerApi = {
   async init() { return { engine: (await getSession()).engine.name }; },
   async addFiles(files) { return (await getSession()).addFiles(files); },
+  measureFiles,
   async retypeFile(name, type) { return (await getSession()).retypeFile(name, type); },
   async removeFile(name) { return (await getSession()).removeFile(name); },
   async setRuleOptions(options) { return (await getSession()).setRuleOptions(options); },

@@ -113,6 +113,21 @@ describe('hostile files in Chromium', () => {
     await offline.close();
   });
 
+  it('refuses more rows than the browser takes before loading any, and names the command line', async () => {
+    const p = await newPage(await app.browser.newContext({ viewport: { width: 1366, height: 768 } }));
+    await p.goto(`${app.origin}/#/load`);
+    await p.getByTestId('file-input').waitFor();
+    // 2.6M line breaks in 7.8 MB: small in bytes, over the row limit; the worker counts them from the File.
+    const lines = join(app.work, 'too-many-lines.csv');
+    writeFileSync(lines, `出库单号,日期,客户\n${'A,2025-01-01,c\n'.repeat(2_600_000)}`);
+    await p.getByTestId('file-input').setInputFiles(lines);
+    const alert = p.getByRole('alert');
+    await alert.waitFor({ timeout: 60_000 });
+    expect(await alert.textContent()).toContain('npm run audit');
+    expect(await p.locator('[data-testid="file-report"] td.name', { hasText: 'too-many-lines.csv' }).count()).toBe(0);
+    await p.context().close();
+  }, 120_000);
+
   const corpus = existsSync(CORPUS)
     ? readdirSync(CORPUS).filter((n) => n !== 'csv-spectrum' && !n.endsWith('.md') && statSync(join(CORPUS, n)).isFile()).sort()
     : [];

@@ -1,6 +1,6 @@
 /**
- * What the browser app can audit at once. DuckDB-WASM has a 4 GB heap, and this app's
- * page holds the files, the parsed rows and DuckDB's tables together: measured in headless
+ * What the browser app can audit at once. DuckDB-WASM has a 4 GB heap, and the page holds
+ * a file's bytes and text while loading it beside DuckDB's tables: measured in headless
  * Chromium, 1M outbound lines (219 MB of CSV, 1.84M rows in all) peaked at 2.3–3.0 GB in
  * the renderer, about 1.5 GB more per million lines. The limits below keep a whole audit
  * near 2.5M rows and well inside the heap; past them the app refuses before loading and
@@ -22,11 +22,23 @@ export const BROWSER_MAX_ROWS = 2_500_000;
 export function checkBrowserBudget(
   files: readonly { name: string; bytes: Uint8Array }[], already: { bytes: number; rows: number } = { bytes: 0, rows: 0 },
 ): Refusal | null {
+  return budgetRefusal(files.map((f) => measureInput(f.bytes)), already);
+}
+
+/** A file's bytes, and its rows as checkBrowserBudget counts them. */
+export function measureInput(bytes: Uint8Array): { bytes: number; rows: number } {
+  return { bytes: bytes.length, rows: isWorkbookBytes(bytes) ? 0 : countLineFeeds(bytes) };
+}
+
+/** checkBrowserBudget over files already measured (measureInput). */
+export function budgetRefusal(
+  measured: readonly { bytes: number; rows: number }[], already: { bytes: number; rows: number } = { bytes: 0, rows: 0 },
+): Refusal | null {
   let bytes = already.bytes;
   let rows = already.rows;
-  for (const f of files) {
-    bytes += f.bytes.length;
-    if (!isWorkbookBytes(f.bytes)) rows += countLineFeeds(f.bytes);
+  for (const m of measured) {
+    bytes += m.bytes;
+    rows += m.rows;
   }
   if (bytes > BROWSER_MAX_BYTES || rows > BROWSER_MAX_ROWS) {
     return {

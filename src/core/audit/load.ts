@@ -24,7 +24,7 @@ export async function loadFiles(engine: Engine, files: readonly InputFile[], opt
     const progress = (phase: 'read' | 'parse' | 'load', rows: number) =>
       opts.onProgress?.({ file: file.name, phase, rows, index, total: files.length });
     progress('read', 0);
-    const sha256 = await sha256Hex(file.bytes);
+    const sha256 = file.sha256 ?? await sha256Hex(file.bytes);
     const base = emptyReport(file.name, sha256);
 
     const earlier = seen.get(sha256);

@@ -8,6 +8,8 @@ export interface InputFile {
   type?: SlipTypeId;
   /** Column mapping chosen by the user (source header → canonical field), for files whose headers are not recognised. */
   mapping?: Record<string, string>;
+  /** SHA-256 of `bytes` when the caller has it already (hashing 200 MB takes a while). */
+  sha256?: string;
 }
 
 export interface LoadOptions {

@@ -6,7 +6,7 @@ import type { AuditSnapshot, ProgressMessage, RuleOptions, WorkerApi } from '../
 import type { SlipTypeId } from '../../core/types';
 import type { TableReport } from '../../core/audit/types';
 import { SAMPLE_FILES } from '../sample-data';
-import { BROWSER_MAX_BYTES, BROWSER_MAX_ROWS, checkBrowserBudget } from '../../core/audit/limits';
+import { BROWSER_MAX_BYTES, BROWSER_MAX_ROWS, budgetRefusal } from '../../core/audit/limits';
 import { t } from './i18n.svelte';
 import { profileFor } from './profiles.svelte';
 import { customRuleFile, customRules } from './custom-rules.svelte';
@@ -70,15 +70,15 @@ class AuditState {
       this.error = tooLarge(keptBytes + size, already.rows);
       return;
     }
-    const items = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
-    const refusal = checkBrowserBudget(items, already);
+    // The worker reads the files (a File crosses to it by reference), so the page never holds their bytes.
+    const refusal = budgetRefusal(await this.worker.measureFiles([...files]), already);
     if (refusal) {
       this.error = tooLarge(Number(refusal.detail?.bytes ?? size), Number(refusal.detail?.rows ?? 0));
       return;
     }
     for (const f of files) this.sizes.set(f.name, f.size);
-    await this.act((api) => api.addFiles(items));
-    await this.applyProfiles(new Set(items.map((i) => i.name)), true);
+    await this.act((api) => api.addFiles(files.map((f) => ({ name: f.name, content: f }))));
+    await this.applyProfiles(new Set(files.map((f) => f.name)), true);
     this.lastRunMs = Math.round(performance.now() - started);
   }
 
@@ -114,7 +114,7 @@ class AuditState {
       const items = await Promise.all(SAMPLE_FILES.map(async (s) => {
         const res = await fetch(s.url);
         if (!res.ok) throw new Error(`${s.name}: HTTP ${res.status}`);
-        return { name: s.name, bytes: new Uint8Array(await res.arrayBuffer()) };
+        return { name: s.name, content: await res.blob() };
       }));
       return api.addFiles(items);
     });

@@ -29,7 +29,7 @@ describe('AuditSession on native DuckDB', () => {
   afterAll(() => engine.close());
 
   it('loads files, runs the pack and pages the findings through SQL', async () => {
-    const snap = await session.addFiles([{ name: 'out.csv', bytes: enc(OUTBOUND) }, { name: 'pass.csv', bytes: enc(PASSES) }]);
+    const snap = await session.addFiles([{ name: 'out.csv', content: enc(OUTBOUND) }, { name: 'pass.csv', content: enc(PASSES) }]);
     expect(snap.tables.map((t) => [t.name, t.status, t.slip_type, t.rows_loaded])).toEqual([
       ['out.csv', 'loaded', 'outbound', 4], ['pass.csv', 'loaded', 'exit_pass', 1],
     ]);
@@ -72,14 +72,14 @@ describe('AuditSession on native DuckDB', () => {
   });
 
   it('lists a second copy of a file under another name as a duplicate, without loading it twice', async () => {
-    const snap = await session.addFiles([{ name: 'pass-copy.csv', bytes: enc(PASSES) }]);
+    const snap = await session.addFiles([{ name: 'pass-copy.csv', content: enc(PASSES) }]);
     expect(snap.tables.find((t) => t.name === 'pass-copy.csv')).toMatchObject({ status: 'skipped', refusal: { code: 'duplicate' } });
   });
 });
 
 describe('AuditSession re-runs only the rule whose options changed', () => {
   const SAMPLE = readdirSync('sample-data').filter((f) => !/\.(md|json)$/.test(f))
-    .map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join('sample-data', f))) }));
+    .map((f) => ({ name: f, content: new Uint8Array(readFileSync(join('sample-data', f))) }));
   let engine: Engine;
   let session: AuditSession;
   let queries: string[] = [];
@@ -167,7 +167,7 @@ describe('AuditSession: mapping, related documents, XLSX and custom rules', () =
   beforeAll(async () => {
     engine = await createNodeEngine();
     session = new AuditSession(engine, RULES);
-    await session.addFiles([{ name: 'out.csv', bytes: enc(OUT) }, { name: 'pass.csv', bytes: enc(PASSES) }]);
+    await session.addFiles([{ name: 'out.csv', content: enc(OUT) }, { name: 'pass.csv', content: enc(PASSES) }]);
   });
   afterAll(() => engine.close());
 
@@ -181,9 +181,9 @@ describe('AuditSession: mapping, related documents, XLSX and custom rules', () =
   });
 
   it('previews an unknown header and loads the file with the user mapping', async () => {
-    const snap = await session.addFiles([{ name: 'unknown.csv', bytes: enc(UNKNOWN) }]);
+    const snap = await session.addFiles([{ name: 'unknown.csv', content: enc(UNKNOWN) }]);
     expect(snap.tables.find((t) => t.name === 'unknown.csv')).toMatchObject({ status: 'refused', refusal: { code: 'unknown-type' } });
-    expect(session.previewTable('unknown.csv', '')).toEqual({
+    expect(await session.previewTable('unknown.csv', '')).toEqual({
       headers: ['NO.', 'WHEN', 'WHAT', 'HOW MANY'], samples: [['U-1', '2025-03-02', 'gear', '3'], ['U-2', '2025-03-03', 'shaft', '1']],
     });
     const mapped = await session.mapFile('unknown.csv', 'outbound', { 'NO.': 'slip_no', WHEN: 'date', WHAT: 'product_name', 'HOW MANY': 'qty' });
