@@ -27,7 +27,7 @@ import type { RuleProblem } from '../core/rules/types';
 import { relatedDocs } from './related-docs';
 import { previewTable } from './table-preview';
 import { FINDING_COLUMNS, FINDINGS_TABLE, countSql, facetSql, pageSql } from './findings-sql';
-import { replaceRuleFindings, writeFindings } from './findings-store';
+import { keptTable, replaceRuleFindings, writeFindings } from './findings-store';
 import type {
   AuditSnapshot, ExportKind, Facets, FindingRow, FindingsFilter, ProgressMessage, RuleOptions, RuleView, SlipDetail, TablePreview,
   XlsxKind,
@@ -306,7 +306,7 @@ export class AuditSession {
       this.setFindings(new Map(), null);
       await this.storeFindings();
     } else {
-      const ctx: RunContext = { asOf: this.asOf, params: this.options.params, disabled: new Set(this.options.disabled) };
+      const ctx: RunContext = { asOf: this.asOf, params: this.options.params, disabled: new Set(this.options.disabled), keep: keptTable };
       if (changed === null) {
         const result = await runRules(this.engine, this.rules, ctx);
         this.statuses = [...result.statuses];
@@ -321,7 +321,7 @@ export class AuditSession {
         const got = byRule(result.findings);
         for (const id of changed) after.set(id, got.get(id) ?? []);
         this.setFindings(after, changed);
-        await replaceRuleFindings(this.engine, before, after, changed);
+        await replaceRuleFindings(this.engine, counts(before), counts(after), changed);
       }
       this.lastRun = { asOf: this.asOf, options: structuredClone(this.options) };
     }
@@ -370,7 +370,7 @@ export class AuditSession {
   }
 
   private async storeFindings(): Promise<void> {
-    await writeFindings(this.engine, this.findings);
+    await writeFindings(this.engine, counts(this.findingsByRule), this.rules.map((r) => r.id));
     this.ran = true;
   }
 
@@ -406,6 +406,8 @@ export class AuditSession {
     return [...this.rejectsByFile.values()].flat();
   }
 }
+
+const counts = (groups: ReadonlyMap<string, readonly Finding[]>) => new Map([...groups].map(([id, list]) => [id, list.length]));
 
 function byRule(findings: readonly Finding[]): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();

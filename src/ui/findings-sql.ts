@@ -32,6 +32,27 @@ export function insertFindingsSql(stage: string): string {
   return `INSERT INTO ${ident(FINDINGS_TABLE)} ${typedFindingsSql(stage)}`;
 }
 
+/**
+ * The typed findings table from the rules' kept tables (runRules' `keep`): each rule's
+ * block numbered from `start`, its `_q` giving the order within it.
+ */
+export function createFindingsFromKeptSql(blocks: readonly { table: string; start: number }[]): string {
+  return `CREATE OR REPLACE TABLE ${ident(FINDINGS_TABLE)} AS ${typedFindingsSql(keptUnion(blocks))}`;
+}
+
+/** Append the kept findings of re-run rules to the findings table. */
+export function insertFindingsFromKeptSql(blocks: readonly { table: string; start: number }[]): string {
+  return `INSERT INTO ${ident(FINDINGS_TABLE)} ${typedFindingsSql(keptUnion(blocks))}`;
+}
+
+/** The kept tables as one VARCHAR relation shaped like the staging table (empty when there are none). */
+function keptUnion(blocks: readonly { table: string; start: number }[]): string {
+  const text = FINDING_COLUMNS.filter((c) => c !== 'id').map((c) => `CAST(${ident(c)} AS VARCHAR) AS ${ident(c)}`).join(', ');
+  const parts = blocks.map((b) => `SELECT CAST(${b.start} + _q - 1 AS VARCHAR) AS id, ${text} FROM ${ident(b.table)}`);
+  if (parts.length === 0) return `(SELECT ${FINDING_COLUMNS.map((c) => `NULL::VARCHAR AS ${ident(c)}`).join(', ')} WHERE false)`;
+  return `(${parts.join(' UNION ALL ')})`;
+}
+
 function typedFindingsSql(stage: string): string {
   return `SELECT
     CAST(id AS INTEGER) AS id, rule_id, severity,
@@ -39,7 +60,7 @@ function typedFindingsSql(stage: string): string {
     slip_type, slip_no, date, substr(date, 1, 7) AS month, responsible,
     TRY_CAST(amount AS DOUBLE) AS amount, TRY_CAST(penalty AS DOUBLE) AS penalty, penalty_note,
     source_file, sheet, TRY_CAST(source_row AS INTEGER) AS source_row, detail
-    FROM ${ident(stage)}`;
+    FROM ${stage.startsWith('(') ? `${stage} AS _s` : ident(stage)}`;
 }
 
 /** WHERE clause for a filter ('' when nothing is filtered). */

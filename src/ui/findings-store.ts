@@ -1,66 +1,67 @@
 /**
- * The findings table the app pages, filters and sorts in DuckDB. A full run writes it
- * whole; a one-rule re-run replaces that rule's rows and renumbers the rows after them,
- * so `id` stays each finding's index in the run's order.
+ * The findings table the app pages, filters and sorts in DuckDB. The rules leave their
+ * findings in the engine (runRules' `keep`), numbered in the run's order, so the table is
+ * built there without sending the findings back in. A full run writes it whole; a one-rule
+ * re-run replaces that rule's rows and renumbers the rows after them, so `id` stays each
+ * finding's index in the run's order.
  */
 import type { Engine } from '../core/engine';
-import type { Finding } from '../core/rules/types';
 import { cmp } from '../core/audit/kpis';
 import { ident, lit } from '../core/sql/sql';
-import { FINDING_COLUMNS, FINDINGS_TABLE, createFindingsSql, insertFindingsSql } from './findings-sql';
+import { FINDINGS_TABLE, createFindingsFromKeptSql, insertFindingsFromKeptSql } from './findings-sql';
 
-const STAGE = '_findings_stage';
+/** The temporary table a rule's findings are kept in until the findings table has them. */
+export const keptTable = (ruleId: string): string => `_kept_${ruleId}`;
 
-/** Write all findings (in the run's order) as the findings table. */
-export async function writeFindings(engine: Engine, findings: readonly Finding[]): Promise<void> {
-  await stageFindings(engine, findings, (i) => i);
-  await engine.exec(createFindingsSql(STAGE));
-  await engine.exec(`DROP TABLE ${ident(STAGE)}`);
+/** Where each rule's block starts in the run's order (rules by id), from the number of findings per rule. */
+function starts(counts: ReadonlyMap<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  let at = 0;
+  for (const id of [...counts.keys()].sort(cmp)) { out.set(id, at); at += counts.get(id) ?? 0; }
+  return out;
 }
 
-/** Staging table of `rows` as text, row i numbered `id(i)`. */
-async function stageFindings(engine: Engine, rows: readonly Finding[], id: (i: number) => number): Promise<void> {
-  const cols = [...FINDING_COLUMNS];
-  const data = cols.map((c) => rows.map((f, i) => {
-    if (c === 'id') return String(id(i));
-    const v = f[c as keyof Finding];
-    return v === null || v === undefined ? null : String(v);
-  }));
-  await engine.loadColumns(STAGE, cols, data);
+async function dropKept(engine: Engine, ruleIds: Iterable<string>): Promise<void> {
+  for (const id of ruleIds) await engine.exec(`DROP TABLE IF EXISTS ${ident(keptTable(id))}`);
 }
 
 /**
- * Replace the rows of the `changed` rules in the findings table and renumber the rows
- * after them, leaving every other row in place.
+ * Write the findings table from the kept findings of `ran` (the rules that ran, by id, with
+ * their number of findings), then drop the kept tables of every rule in `all`.
+ */
+export async function writeFindings(engine: Engine, ran: ReadonlyMap<string, number>, all: Iterable<string>): Promise<void> {
+  const at = starts(ran);
+  const blocks = [...ran.keys()].sort(cmp).filter((id) => (ran.get(id) ?? 0) > 0).map((id) => ({ table: keptTable(id), start: at.get(id) ?? 0 }));
+  try {
+    await engine.exec(createFindingsFromKeptSql(blocks));
+  } finally {
+    await dropKept(engine, all);
+  }
+}
+
+/**
+ * Replace the rows of the `changed` rules in the findings table with their kept findings
+ * and renumber the rows after them, leaving every other row in place. `before` and `after`:
+ * findings per rule id.
  */
 export async function replaceRuleFindings(
-  engine: Engine, before: Map<string, Finding[]>, after: Map<string, Finding[]>, changed: ReadonlySet<string>,
+  engine: Engine, before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>, changed: ReadonlySet<string>,
 ): Promise<void> {
   const table = ident(FINDINGS_TABLE);
-  const starts = (groups: Map<string, Finding[]>) => {
-    const out = new Map<string, number>();
-    let at = 0;
-    for (const id of [...groups.keys()].sort(cmp)) { out.set(id, at); at += groups.get(id)?.length ?? 0; }
-    return out;
-  };
   const oldStart = starts(before);
   const newStart = starts(after);
   const list = (ids: Iterable<string>) => [...ids].map(lit).join(', ');
-  await engine.exec(`DELETE FROM ${table} WHERE rule_id IN (${list(changed)})`);
-  const shifts = [...before.keys()].filter((id) => !changed.has(id) && (before.get(id)?.length ?? 0) > 0)
-    .map((id) => ({ id, by: (newStart.get(id) ?? 0) - (oldStart.get(id) ?? 0) })).filter((x) => x.by !== 0);
-  if (shifts.length > 0) {
-    await engine.exec(`UPDATE ${table} SET id = id + CASE rule_id ${shifts.map((x) => `WHEN ${lit(x.id)} THEN ${x.by}`).join(' ')} END
-      WHERE rule_id IN (${list(shifts.map((x) => x.id))})`);
+  try {
+    await engine.exec(`DELETE FROM ${table} WHERE rule_id IN (${list(changed)})`);
+    const shifts = [...before.keys()].filter((id) => !changed.has(id) && (before.get(id) ?? 0) > 0)
+      .map((id) => ({ id, by: (newStart.get(id) ?? 0) - (oldStart.get(id) ?? 0) })).filter((x) => x.by !== 0);
+    if (shifts.length > 0) {
+      await engine.exec(`UPDATE ${table} SET id = id + CASE rule_id ${shifts.map((x) => `WHEN ${lit(x.id)} THEN ${x.by}`).join(' ')} END
+        WHERE rule_id IN (${list(shifts.map((x) => x.id))})`);
+    }
+    const blocks = [...changed].filter((id) => (after.get(id) ?? 0) > 0).map((id) => ({ table: keptTable(id), start: newStart.get(id) ?? 0 }));
+    if (blocks.length > 0) await engine.exec(insertFindingsFromKeptSql(blocks));
+  } finally {
+    await dropKept(engine, changed);
   }
-  const rows: Finding[] = [];
-  const ids: number[] = [];
-  for (const id of changed) {
-    const start = newStart.get(id) ?? 0;
-    (after.get(id) ?? []).forEach((f, i) => { rows.push(f); ids.push(start + i); });
-  }
-  if (rows.length === 0) return;
-  await stageFindings(engine, rows, (i) => ids[i]);
-  await engine.exec(insertFindingsSql(STAGE));
-  await engine.exec(`DROP TABLE ${ident(STAGE)}`);
 }

@@ -22,6 +22,13 @@ export interface RunContext {
    * parameter changes, the app re-runs that rule alone and keeps the other rules' findings.
    */
   only?: ReadonlySet<string>;
+  /**
+   * Also keep each rule's findings in the engine, as temporary table `keep(rule id)` with
+   * column `_q`: the finding's place (from 1) within its rule in the contract's order, which
+   * is also the order of the findings returned. The app builds its findings table from
+   * these instead of sending every finding back; the caller drops them.
+   */
+  keep?: (ruleId: string) => string;
 }
 
 /** Slip tables present in the engine. */
@@ -70,7 +77,7 @@ export async function runRules(
     try {
       const c = compileRule(rule, { asOf: ctx.asOf, loaded, params: ctx.params?.[rule.id] });
       if (c.status === 'not-run') { statuses.push({ ...base, findings: 0, status: `not run: needs ${c.needs.join(', ')}` }); continue; }
-      const rows = (await engine.query(c.sql)).map(toFinding);
+      const rows = ctx.keep ? await runKept(engine, c.sql, ctx.keep(rule.id)) : (await engine.query(c.sql)).map(toFinding);
       // One push per row: spreading 100k+ rows into push() overflows the call stack.
       for (const row of rows) findings.push(row);
       statuses.push({ ...base, findings: rows.length, status: 'ran' });
@@ -81,6 +88,32 @@ export async function runRules(
   statuses.sort((a, b) => cmp(a.id, b.id));
   findings.sort(compareFindings);
   return { statuses, findings };
+}
+
+/** compareFindings within one rule, in SQL (rule_id is the same for all). */
+const RULE_ORDER = `coalesce(slip_no, ''), coalesce(source_file, ''), coalesce(TRY_CAST(source_row AS BIGINT), 0), coalesce(sheet, ''), coalesce(detail, '')`;
+
+/**
+ * A rule's findings into `table`, numbered in SQL by the contract's order, and read back in
+ * it. SQL orders text by UTF-8 bytes and compareFindings by UTF-16 units, which differ only
+ * when characters beyond U+FFFF meet U+E000–U+FFFF; ties keep the query's order in both.
+ * When the order read back is not compareFindings' own, the rows are sorted here and the
+ * table renumbered to match.
+ */
+async function runKept(engine: Engine, sql: string, table: string): Promise<Finding[]> {
+  const t = ident(table);
+  await engine.exec(`CREATE OR REPLACE TEMP TABLE ${t} AS SELECT row_number() OVER (ORDER BY ${RULE_ORDER}) AS _q, * FROM (${sql})`);
+  const rows = (await engine.query(`SELECT * FROM ${t} ORDER BY _q`));
+  const findings = rows.map(toFinding);
+  let sorted = true;
+  for (let i = 1; i < findings.length && sorted; i++) sorted = compareFindings(findings[i - 1], findings[i]) <= 0;
+  if (sorted) return findings;
+  const order = findings.map((f, i) => ({ f, q: Number(rows[i]._q) })).sort((a, b) => compareFindings(a.f, b.f));
+  const map = `${table}_order`;
+  await engine.loadColumns(map, ['q', 'k'], [order.map((o) => String(o.q)), order.map((_, k) => String(k + 1))]);
+  await engine.exec(`UPDATE ${t} SET _q = CAST(m.k AS BIGINT) FROM ${ident(map)} m WHERE ${t}._q = CAST(m.q AS BIGINT)`);
+  await engine.exec(`DROP TABLE ${ident(map)}`);
+  return order.map((o) => o.f);
 }
 
 /**

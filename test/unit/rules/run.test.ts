@@ -104,3 +104,52 @@ description: { zh: 坏, en: Broken }
     await e.close();
   });
 });
+
+describe('findings kept in the engine (runRules keep)', () => {
+  // Slip numbers whose order differs between UTF-16 units (compareFindings) and UTF-8 bytes (SQL):
+  // U+1F600 is D83D DE00 in UTF-16 (before U+FF01) but F0 9F 98 80 in UTF-8 (after EF BC 81).
+  const RULE = `id: test.kept
+title: { zh: 测试, en: Test }
+clause: "§0"
+severity: warning
+kind: sql
+needs: [outbound]
+select: |
+  SELECT 'outbound' AS slip_type, slip_no, date, salesperson AS responsible, NULL AS amount,
+    source_file, sheet, source_row, 'line ' || CAST(source_row AS VARCHAR) AS detail
+  FROM outbound
+description: { zh: 每行一条, en: One per line }
+`;
+  const kept = loadRulePack([{ path: 'rules/test.kept.yaml', text: RULE }]);
+
+  async function run(slips: string[]) {
+    const e = await createNodeEngine();
+    try {
+      await e.exec(tableDDL(SLIP_TYPES.find((t) => t.id === 'outbound')!));
+      await appendObjects(e, 'outbound', slips.map((s) => ({ slip_no: s, date: '2025-03-01', customer: 'c', product_name: 'p', qty: '1', salesperson: 'k' })));
+      const plain = await runRules(e, kept.rules, { asOf: '2025-03-31' });
+      const withKeep = await runRules(e, kept.rules, { asOf: '2025-03-31', keep: (id) => `_kept_${id}` });
+      expect(withKeep.statuses.map((s) => s.status)).toEqual(['ran']);
+      const table = await e.query<{ q: number; slip_no: string; source_row: number }>(
+        'SELECT _q::INTEGER AS q, slip_no, source_row::INTEGER AS source_row FROM "_kept_test.kept" ORDER BY _q');
+      return { plain, withKeep, table };
+    } finally {
+      await e.close();
+    }
+  }
+
+  it('returns the findings in the same order as without, numbered the same in the table', async () => {
+    const { plain, withKeep, table } = await run(['SO-3', 'SO-1', 'SO-2', 'SO-1']);
+    expect(kept.problems).toEqual([]);
+    expect(withKeep).toEqual(plain);
+    expect(table.map((r) => [r.slip_no, r.source_row])).toEqual(plain.findings.map((f) => [f.slip_no, f.source_row]));
+    expect(table.map((r) => r.q)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('renumbers the table where SQL orders text otherwise (characters beyond U+FFFF)', async () => {
+    const { plain, withKeep, table } = await run(['\uff01', '\u{1f600}', 'A', '\uff01']);
+    expect(plain.findings.map((f) => f.slip_no)).toEqual(['A', '\u{1f600}', '\uff01', '\uff01']);
+    expect(withKeep).toEqual(plain);
+    expect(table.map((r) => [r.slip_no, r.source_row])).toEqual(plain.findings.map((f) => [f.slip_no, f.source_row]));
+  });
+});

@@ -86,8 +86,10 @@ describe('AuditSession re-runs only the rule whose options changed', () => {
   beforeAll(async () => {
     engine = await createNodeEngine();
     const query = engine.query.bind(engine);
+    const exec = engine.exec.bind(engine);
     // Every statement the session sends, to see which rules it ran.
-    session = new AuditSession({ ...engine, name: engine.name, loadColumns: engine.loadColumns.bind(engine), exec: engine.exec.bind(engine),
+    session = new AuditSession({ ...engine, name: engine.name, loadColumns: engine.loadColumns.bind(engine),
+      exec: (sql) => { queries.push(sql); return exec(sql); },
       close: engine.close.bind(engine), registerText: engine.registerText?.bind(engine),
       query: (sql) => { queries.push(sql); return query(sql); } } as Engine, RULES);
     await session.addFiles(SAMPLE);
