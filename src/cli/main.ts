@@ -10,7 +10,7 @@ import { runAudit } from '../core/audit/audit';
 import { renderOutputs } from '../core/audit/outputs';
 import { sha256Hex } from '../core/audit/hash';
 import { loadRulePack } from '../core/rules/load';
-import type { InputFile } from '../core/audit/types';
+import type { InputFile, LazyInputFile } from '../core/audit/types';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -54,14 +54,19 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const inputs: InputFile[] = [];
+  // Each file is read (and hashed once, for the evidence and the loader) when its turn comes,
+  // and let go after loading: a year of exports is never in memory all at once.
   const inputEvidence: { name: string; size: number; sha256: string }[] = [];
-  for (const f of files) {
-    const bytes = await readWhole(f.path);
-    const forced = opts.types.find((t) => resolve(t.file) === f.path || basename(t.file) === f.name);
-    inputs.push({ name: f.name, bytes, type: forced?.type });
-    inputEvidence.push({ name: f.name, size: bytes.length, sha256: await sha256Hex(bytes) });
-  }
+  const inputs: LazyInputFile[] = files.map((f, i) => ({
+    name: f.name,
+    async read(): Promise<InputFile> {
+      const bytes = await readWhole(f.path);
+      const sha256 = await sha256Hex(bytes);
+      inputEvidence[i] = { name: f.name, size: bytes.length, sha256 };
+      const forced = opts.types.find((t) => resolve(t.file) === f.path || basename(t.file) === f.name);
+      return { name: f.name, bytes, type: forced?.type, sha256 };
+    },
+  }));
 
   const engine = await createEngine(opts.engine);
   try {
@@ -78,7 +83,6 @@ async function main(argv: string[]): Promise<number> {
         }
       },
     });
-    inputs.length = 0;
     for (const t of load.tables) {
       const where = t.sheet ? `${t.name} [${t.sheet}]` : t.name;
       if (t.status === 'loaded') {

@@ -5,7 +5,7 @@
  */
 import type { Engine } from '../engine';
 import type { RawTable, Refusal, Reject } from '../types';
-import type { InputFile, LoadOptions, LoadReport, TableReport } from './types';
+import type { InputFile, LazyInputFile, LoadOptions, LoadReport, TableReport } from './types';
 import { readFile } from '../ingest/read-file';
 import { detectTable, type Detection } from '../ingest/header';
 import { buildRows, type BuildCounts } from '../ingest/build';
@@ -14,16 +14,17 @@ import { appendRows } from './tables';
 import { sha256Hex } from './hash';
 
 /** Load files one after another (each file's bytes can be released once it is in the engine). */
-export async function loadFiles(engine: Engine, files: readonly InputFile[], opts: LoadOptions = {}): Promise<LoadReport> {
+export async function loadFiles(engine: Engine, files: readonly (InputFile | LazyInputFile)[], opts: LoadOptions = {}): Promise<LoadReport> {
   const tables: TableReport[] = [];
   const rejects: Reject[] = [];
   const seen = new Map<string, string>();
 
   for (let index = 0; index < files.length; index++) {
-    const file = files[index];
+    const entry = files[index];
     const progress = (phase: 'read' | 'parse' | 'load', rows: number) =>
-      opts.onProgress?.({ file: file.name, phase, rows, index, total: files.length });
+      opts.onProgress?.({ file: entry.name, phase, rows, index, total: files.length });
     progress('read', 0);
+    const file = 'read' in entry ? await entry.read() : entry;
     const sha256 = file.sha256 ?? await sha256Hex(file.bytes);
     const base = emptyReport(file.name, sha256);
 

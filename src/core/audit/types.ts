@@ -12,6 +12,15 @@ export interface InputFile {
   sha256?: string;
 }
 
+/**
+ * An input read only when its turn comes: the loader lets each file's bytes go before
+ * reading the next, so an audit of several gigabytes holds one file at a time.
+ */
+export interface LazyInputFile {
+  name: string;
+  read(): Promise<InputFile>;
+}
+
 export interface LoadOptions {
   dateOrder?: DateOrder;
   onProgress?: (p: LoadProgress) => void;
