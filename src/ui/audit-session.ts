@@ -20,7 +20,8 @@ import { toXlsx } from '../core/audit/xlsx-out';
 import { SLIP_TYPE_IDS, slipTypeDef } from '../core/schema/slip-types';
 import { ident, lit } from '../core/sql/sql';
 import { loadRulePack } from '../core/rules/load';
-import { defaultAsOf, runRules, type RunContext } from '../core/rules/run';
+import { defaultAsOf, loadedTypes, runRules, type RunContext } from '../core/rules/run';
+import { compileRule } from '../core/rules/compile';
 import { buildPenaltyLedger, compareLedgerRows } from '../core/rules/penalties';
 import type { Rule } from '../core/rules/rule';
 import type { RuleProblem } from '../core/rules/types';
@@ -298,7 +299,7 @@ export class AuditSession {
     this.progress({ stage: 'rules', file: '', rows: 0, index: 0, total: this.rules.length });
     const loaded = this.allTables().some((t) => t.status === 'loaded');
     this.asOf = this.options.asOf ?? (loaded ? (await defaultAsOf(this.engine)) ?? '' : '');
-    const changed = this.changedRules();
+    const changed = await this.changedRules();
     // Until this run has stored its findings, the next run is a full one.
     this.lastRun = null;
     if (!this.asOf) {
@@ -331,18 +332,22 @@ export class AuditSession {
 
   /**
    * The rules whose findings may differ from the stored ones under the current options:
-   * those switched on or off or given other parameters. Null when every rule must run
-   * (first run, new data or rules, another as-of date).
+   * those switched on or off or given other parameters, and, after a change of the as-of
+   * date, those whose SQL reads it (a rule compiled to the same SQL for both dates finds
+   * the same rows). Null when every rule must run (first run, new data or rules).
    */
-  private changedRules(): Set<string> | null {
+  private async changedRules(): Promise<Set<string> | null> {
     const last = this.lastRun;
-    if (!last || last.asOf !== this.asOf) return null;
+    if (!last) return null;
+    const loaded = last.asOf !== this.asOf ? await loadedTypes(this.engine) : null;
     const wasOff = new Set(last.options.disabled);
     const isOff = new Set(this.options.disabled);
     const changed = new Set<string>();
     for (const r of this.rules) {
+      const params = this.options.params[r.id];
       const same = wasOff.has(r.id) === isOff.has(r.id)
-        && sameParams(last.options.params[r.id], this.options.params[r.id]);
+        && sameParams(last.options.params[r.id], params)
+        && (!loaded || isOff.has(r.id) || sameSql(r, last.asOf, this.asOf, loaded, params));
       if (!same) changed.add(r.id);
     }
     return changed;
@@ -416,6 +421,15 @@ function byRule(findings: readonly Finding[]): Map<string, Finding[]> {
     if (list) list.push(f); else out.set(f.rule_id, [f]);
   }
   return out;
+}
+
+/** The rule compiles to the same SQL (or the same refusal) on both as-of dates; an error counts as different. */
+function sameSql(rule: Rule, a: string, b: string, loaded: ReadonlySet<SlipTypeId>, params: Record<string, unknown> | undefined): boolean {
+  try {
+    return JSON.stringify(compileRule(rule, { asOf: a, loaded, params })) === JSON.stringify(compileRule(rule, { asOf: b, loaded, params }));
+  } catch {
+    return false;
+  }
 }
 
 /** Two parameter overrides of one rule say the same, whatever their key order. */
