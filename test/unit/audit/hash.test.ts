@@ -1,0 +1,22 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { sha256Hex, sha256Js } from '../../../src/core/audit/hash';
+
+const node = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 7 + (i >> 8)) & 0xff);
+
+describe('SHA-256', () => {
+  it('the TypeScript digest equals Node\'s at every padding boundary', () => {
+    for (const n of [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 65_537]) {
+      const b = bytes(n, n);
+      expect(sha256Js(b), `${n} bytes`).toBe(node(b));
+    }
+    expect(sha256Js(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('agrees with Web Crypto below that size', async () => {
+    const b = bytes(1_000_003, 5);
+    expect(await sha256Hex(b)).toBe(sha256Js(b));
+    expect(await sha256Hex('出库单')).toBe(node(new TextEncoder().encode('出库单')));
+  });
+});
