@@ -1,6 +1,6 @@
 /** `npm run audit -- …`: the headless audit. Same core as the app; outputs to --out. */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCli, UsageError, USAGE, type CliOptions } from './args';
@@ -8,7 +8,7 @@ import { collectFiles, readRuleFiles, readWhole } from './files';
 import { createEngine } from './engine';
 import { loadFiles } from '../core/audit/load';
 import { runAudit } from '../core/audit/audit';
-import { renderOutputs } from '../core/audit/outputs';
+import { renderOutputParts } from '../core/audit/outputs';
 import { sha256Hex } from '../core/audit/hash';
 import { loadRulePack } from '../core/rules/load';
 import type { InputFile, LazyInputFile } from '../core/audit/types';
@@ -109,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const ruleShas = new Map(await Promise.all(ruleFiles.map(async (f) => [f.path, await sha256Hex(f.text)] as const)));
-    const outputs = await renderOutputs({
+    const outputs = await renderOutputParts({
       asOf: run.asOf, lang: opts.lang, productVersion: pkg.version, load,
       statuses: run.statuses, findings: run.findings, penalties: run.penalties, kpis: run.kpis,
       titles: new Map(pack.rules.map((r) => [r.id, r.title])),
@@ -118,12 +118,22 @@ async function main(argv: string[]): Promise<number> {
     });
     const out = resolve(opts.out);
     await mkdir(out, { recursive: true });
-    for (const [name, text] of Object.entries(outputs)) await writeFile(join(out, name), text);
+    for (const [name, parts] of Object.entries(outputs)) await writeParts(join(out, name), parts);
 
     printSummary(run, load.tables.length, Date.now() - started, out);
     return 0;
   } finally {
     await engine.close();
+  }
+}
+
+/** A file written part after part (never one string: violations.csv of a year can pass 1 GB). */
+async function writeParts(path: string, parts: readonly string[]): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    for (const part of parts) await handle.write(part);
+  } finally {
+    await handle.close();
   }
 }
 

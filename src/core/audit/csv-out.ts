@@ -23,11 +23,29 @@ function quote(text: string): string {
  * they look like a number, and neutralised like text otherwise.
  */
 export function toCsv(columns: readonly string[], rows: readonly Record<string, CsvValue>[], numeric: ReadonlySet<string> = new Set()): string {
-  const lines = [columns.map(quote).join(',')];
+  return toCsvParts(columns, rows, numeric).join('');
+}
+
+/** Rows per part of toCsvParts. */
+const PART_ROWS = 50_000;
+
+/**
+ * toCsv as consecutive parts of whole lines (joined, they are toCsv's text): millions of
+ * findings make more text than one JavaScript string holds, and a part at a time can be
+ * written and hashed. Rows may come from a generator, so they need not all exist at once.
+ */
+export function toCsvParts(columns: readonly string[], rows: Iterable<Record<string, CsvValue>>, numeric: ReadonlySet<string> = new Set()): string[] {
+  const parts: string[] = [];
+  let lines = ['\uFEFF' + columns.map(quote).join(',')];
   for (const row of rows) {
     lines.push(columns.map((c) => cell(row[c], numeric.has(c))).join(','));
+    if (lines.length >= PART_ROWS) {
+      parts.push(lines.join('\r\n') + '\r\n');
+      lines = [];
+    }
   }
-  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+  if (lines.length > 0 || parts.length === 0) parts.push(lines.join('\r\n') + '\r\n');
+  return parts;
 }
 
 function cell(v: CsvValue, isNumeric: boolean): string {

@@ -31,25 +31,65 @@ const K = new Uint32Array([
 
 /** FIPS 180-4 SHA-256 of `bytes`, in hex. */
 export function sha256Js(bytes: Uint8Array): string {
-  const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
-  const w = new Uint32Array(64);
-  const n = bytes.length;
-  const whole = n - (n % 64);
-  for (let at = 0; at < whole; at += 64) block(h, w, bytes, at);
-  // The tail: the last partial block, a 1 bit, zeros, and the length in bits (big-endian, 64 bits).
-  const tailLength = n % 64 < 56 ? 64 : 128;
-  const tail = new Uint8Array(tailLength);
-  tail.set(bytes.subarray(whole));
-  tail[n - whole] = 0x80;
-  const bits = n * 8;
-  const view = new DataView(tail.buffer);
-  view.setUint32(tailLength - 8, Math.floor(bits / 2 ** 32));
-  view.setUint32(tailLength - 4, bits >>> 0);
-  for (let at = 0; at < tailLength; at += 64) block(h, w, tail, at);
-  const out = new Uint8Array(32);
-  const outView = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) outView.setUint32(i * 4, h[i]);
-  return hex(out);
+  return new Sha256().update(bytes).hex();
+}
+
+/**
+ * SHA-256 of text given in parts (UTF-8), as if joined: one string for Web Crypto while the
+ * whole is small, else part by part here (a file of several hundred MB need never be one string).
+ */
+export async function sha256Parts(parts: readonly string[]): Promise<string> {
+  const length = parts.reduce((n, p) => n + p.length, 0);
+  if (length < 2 ** 26) return sha256Hex(parts.join(''));
+  const hash = new Sha256();
+  const encoder = new TextEncoder();
+  for (const part of parts) hash.update(encoder.encode(part));
+  return hash.hex();
+}
+
+/** Incremental SHA-256: update with bytes as they come, then hex() once. */
+export class Sha256 {
+  private readonly h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+  private readonly w = new Uint32Array(64);
+  /** Bytes of an unfinished block. */
+  private readonly pending = new Uint8Array(64);
+  private held = 0;
+  private length = 0;
+
+  update(bytes: Uint8Array): this {
+    let at = 0;
+    this.length += bytes.length;
+    if (this.held > 0) {
+      const take = Math.min(64 - this.held, bytes.length);
+      this.pending.set(bytes.subarray(0, take), this.held);
+      this.held += take;
+      at = take;
+      if (this.held < 64) return this;
+      block(this.h, this.w, this.pending, 0);
+      this.held = 0;
+    }
+    for (; at + 64 <= bytes.length; at += 64) block(this.h, this.w, bytes, at);
+    this.pending.set(bytes.subarray(at));
+    this.held = bytes.length - at;
+    return this;
+  }
+
+  hex(): string {
+    // The tail: the last partial block, a 1 bit, zeros, and the length in bits (big-endian, 64 bits).
+    const tailLength = this.held < 56 ? 64 : 128;
+    const tail = new Uint8Array(tailLength);
+    tail.set(this.pending.subarray(0, this.held));
+    tail[this.held] = 0x80;
+    const bits = this.length * 8;
+    const view = new DataView(tail.buffer);
+    view.setUint32(tailLength - 8, Math.floor(bits / 2 ** 32));
+    view.setUint32(tailLength - 4, bits >>> 0);
+    for (let at = 0; at < tailLength; at += 64) block(this.h, this.w, tail, at);
+    const out = new Uint8Array(32);
+    const outView = new DataView(out.buffer);
+    for (let i = 0; i < 8; i++) outView.setUint32(i * 4, this.h[i]);
+    return hex(out);
+  }
 }
 
 function block(h: Uint32Array, w: Uint32Array, b: Uint8Array, at: number): void {

@@ -7,8 +7,8 @@ import type { Lang, Reject, Text } from '../types';
 import type { LoadReport, TableReport } from './types';
 import type { Kpis } from './kpis';
 import { cmp } from './kpis';
-import { toCsv } from './csv-out';
-import { sha256Hex } from './hash';
+import { toCsv, toCsvParts } from './csv-out';
+import { sha256Parts } from './hash';
 
 export interface OutFinding {
   rule_id: string; severity: string; slip_type: string; slip_no: string | null; date: string | null;
@@ -93,7 +93,15 @@ export function penaltyRows(penalties: readonly OutPenalty[], lang: Lang): Expor
 }
 
 export function violationsCsv(findings: readonly OutFinding[], titles: ReadonlyMap<string, Text>, lang: Lang): string {
-  return toCsv(VIOLATION_COLUMNS, violationRows(findings, titles, lang), VIOLATION_NUMERIC);
+  return violationsCsvParts(findings, titles, lang).join('');
+}
+
+/** violations.csv in parts (toCsvParts), each row made as it is written. */
+function violationsCsvParts(findings: readonly OutFinding[], titles: ReadonlyMap<string, Text>, lang: Lang): string[] {
+  function* rows(): Generator<ExportRow> {
+    for (const f of sortFindings(findings)) yield { ...f, message: findingMessage(f, titles, lang) };
+  }
+  return toCsvParts(VIOLATION_COLUMNS, rows(), VIOLATION_NUMERIC);
 }
 
 export function rejectsCsv(rejects: readonly Reject[]): string {
@@ -128,14 +136,23 @@ export function summaryJson(o: AuditOutputs): string {
 
 /** All output files; evidence.json last, with the SHA-256 of every other file. */
 export async function renderOutputs(o: AuditOutputs): Promise<Record<string, string>> {
-  const files: Record<string, string> = {
-    'violations.csv': violationsCsv(o.findings, o.titles, o.lang),
-    'rejects.csv': rejectsCsv(o.load.rejects),
-    'penalties.csv': penaltiesCsv(o.penalties, o.lang),
-    'summary.json': summaryJson(o),
+  const parts = await renderOutputParts(o);
+  return Object.fromEntries(Object.entries(parts).map(([name, p]) => [name, p.join('')]));
+}
+
+/**
+ * renderOutputs with each file as consecutive parts, for a caller that writes them one
+ * after another: the findings of a year's audit make a violations.csv larger than one string.
+ */
+export async function renderOutputParts(o: AuditOutputs): Promise<Record<string, string[]>> {
+  const files: Record<string, string[]> = {
+    'violations.csv': violationsCsvParts(o.findings, o.titles, o.lang),
+    'rejects.csv': [rejectsCsv(o.load.rejects)],
+    'penalties.csv': [penaltiesCsv(o.penalties, o.lang)],
+    'summary.json': [summaryJson(o)],
   };
   const outputs: Record<string, string> = {};
-  for (const [name, text] of Object.entries(files)) outputs[name] = await sha256Hex(text);
+  for (const [name, parts] of Object.entries(files)) outputs[name] = await sha256Parts(parts);
   const evidence = {
     product: { name: 'slip-audit', version: o.productVersion },
     as_of: o.asOf,
@@ -144,6 +161,6 @@ export async function renderOutputs(o: AuditOutputs): Promise<Record<string, str
     inputs: o.inputs.map((i) => ({ name: i.name, size: i.size, sha256: i.sha256 })),
     outputs,
   };
-  files['evidence.json'] = JSON.stringify(evidence, null, 2) + '\n';
+  files['evidence.json'] = [JSON.stringify(evidence, null, 2) + '\n'];
   return files;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex, sha256Js } from '../../../src/core/audit/hash';
+import { Sha256, sha256Hex, sha256Js, sha256Parts } from '../../../src/core/audit/hash';
 
 const node = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 7 + (i >> 8)) & 0xff);
@@ -19,4 +19,18 @@ describe('SHA-256', () => {
     expect(await sha256Hex(b)).toBe(sha256Js(b));
     expect(await sha256Hex('出库单')).toBe(node(new TextEncoder().encode('出库单')));
   });
+
+  it('hashes in parts as if joined, whatever the cut', async () => {
+    const b = bytes(10_000, 3);
+    for (const cuts of [[0], [1, 63, 64, 65], [100, 5000, 9999], [64, 128, 192]]) {
+      const h = new Sha256();
+      let at = 0;
+      for (const c of [...cuts, b.length]) { h.update(b.subarray(at, c)); at = c; }
+      expect(h.hex()).toBe(node(b));
+    }
+    const parts = ['\ufeffa,b\r\n', '出库,1\r\n'.repeat(1000), ''];
+    expect(await sha256Parts(parts)).toBe(node(new TextEncoder().encode(parts.join(''))));
+    const big = ['x'.repeat(2 ** 25), '出'.repeat(2 ** 25)];
+    expect(await sha256Parts(big)).toBe(createHash('sha256').update(big.join('')).digest('hex'));
+  }, 60_000);
 });
