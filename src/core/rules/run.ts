@@ -52,15 +52,32 @@ export function compareFindings(a: Finding, b: Finding): number {
     || (a.source_row ?? 0) - (b.source_row ?? 0) || cmp(a.sheet, b.sheet) || cmp(a.detail, b.detail);
 }
 
-function toFinding(r: Record<string, unknown>): Finding {
+/**
+ * Values that repeat across findings (rule, severity, type, file, sheet, person, date, note)
+ * share one string each: every row from the engine brings its own copies, and a year's
+ * audit has millions of findings.
+ */
+type Interner = (v: string | null) => string | null;
+function interner(): Interner {
+  const seen = new Map<string, string>();
+  return (v) => {
+    if (v === null) return null;
+    const had = seen.get(v);
+    if (had !== undefined) return had;
+    if (seen.size < 100_000) seen.set(v, v);
+    return v;
+  };
+}
+
+function toFinding(r: Record<string, unknown>, intern: Interner = (v) => v): Finding {
   const s = (k: string): string | null => (r[k] === null || r[k] === undefined ? null : String(r[k]));
-  const severity = s('severity');
+  const severity = intern(s('severity'));
   if (!SEVERITIES.includes(severity as Severity)) throw new Error(`bad severity ${String(severity)}`);
   return {
-    rule_id: s('rule_id') ?? '', severity: severity as Severity, slip_type: s('slip_type') ?? '', slip_no: s('slip_no'),
-    date: s('date'), responsible: s('responsible'), amount: s('amount'), penalty: s('penalty'), penalty_note: s('penalty_note'),
-    source_file: s('source_file') ?? '', sheet: s('sheet'), source_row: r.source_row === null ? null : Number(r.source_row),
-    detail: s('detail'),
+    rule_id: intern(s('rule_id')) ?? '', severity: severity as Severity, slip_type: intern(s('slip_type')) ?? '', slip_no: s('slip_no'),
+    date: intern(s('date')), responsible: intern(s('responsible')), amount: s('amount'), penalty: intern(s('penalty')),
+    penalty_note: intern(s('penalty_note')), source_file: intern(s('source_file')) ?? '', sheet: intern(s('sheet')),
+    source_row: r.source_row === null ? null : Number(r.source_row), detail: s('detail'),
   };
 }
 
@@ -70,6 +87,7 @@ export async function runRules(
   const loaded = await loadedTypes(engine);
   const statuses: RuleStatus[] = [];
   const findings: Finding[] = [];
+  const intern = interner();
   for (const rule of rules) {
     if (ctx.only && !ctx.only.has(rule.id)) continue;
     const base = { id: rule.id, severity: rule.severity, clause: rule.clause };
@@ -77,7 +95,7 @@ export async function runRules(
     try {
       const c = compileRule(rule, { asOf: ctx.asOf, loaded, params: ctx.params?.[rule.id] });
       if (c.status === 'not-run') { statuses.push({ ...base, findings: 0, status: `not run: needs ${c.needs.join(', ')}` }); continue; }
-      const rows = ctx.keep ? await runKept(engine, c.sql, ctx.keep(rule.id)) : (await engine.query(c.sql)).map(toFinding);
+      const rows = ctx.keep ? await runKept(engine, c.sql, ctx.keep(rule.id), intern) : (await engine.query(c.sql)).map((r) => toFinding(r, intern));
       // One push per row: spreading 100k+ rows into push() overflows the call stack.
       for (const row of rows) findings.push(row);
       statuses.push({ ...base, findings: rows.length, status: 'ran' });
@@ -100,11 +118,11 @@ const RULE_ORDER = `coalesce(slip_no, ''), coalesce(source_file, ''), coalesce(T
  * When the order read back is not compareFindings' own, the rows are sorted here and the
  * table renumbered to match.
  */
-async function runKept(engine: Engine, sql: string, table: string): Promise<Finding[]> {
+async function runKept(engine: Engine, sql: string, table: string, intern: Interner): Promise<Finding[]> {
   const t = ident(table);
   await engine.exec(`CREATE OR REPLACE TEMP TABLE ${t} AS SELECT row_number() OVER (ORDER BY ${RULE_ORDER}) AS _q, * FROM (${sql})`);
   const rows = (await engine.query(`SELECT * FROM ${t} ORDER BY _q`));
-  const findings = rows.map(toFinding);
+  const findings = rows.map((r) => toFinding(r, intern));
   let sorted = true;
   for (let i = 1; i < findings.length && sorted; i++) sorted = compareFindings(findings[i - 1], findings[i]) <= 0;
   if (sorted) return findings;
