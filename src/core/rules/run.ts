@@ -8,6 +8,7 @@ import type { SlipTypeId } from '../types';
 import { SLIP_TYPES } from '../schema/slip-types';
 import { ident } from '../sql/sql';
 import { compileRule } from './compile';
+import { priceLookupCte } from './finding-sql';
 import type { Rule } from './rule';
 import { SEVERITIES, type Finding, type RuleStatus, type Severity } from './types';
 
@@ -88,13 +89,24 @@ export async function runRules(
   const statuses: RuleStatus[] = [];
   const findings: Finding[] = [];
   const intern = interner();
+  // The price lookup of a type's lines, made once for all the rules that need it.
+  const priceTables = new Map<SlipTypeId, string>();
+  let wanted: SlipTypeId[] = [];
+  const priceTable = (t: SlipTypeId) => { wanted.push(t); return `_price_${t}`; };
   for (const rule of rules) {
     if (ctx.only && !ctx.only.has(rule.id)) continue;
     const base = { id: rule.id, severity: rule.severity, clause: rule.clause };
     if (ctx.disabled?.has(rule.id)) { statuses.push({ ...base, findings: 0, status: 'off' }); continue; }
     try {
-      const c = compileRule(rule, { asOf: ctx.asOf, loaded, params: ctx.params?.[rule.id] });
+      wanted = [];
+      const c = compileRule(rule, { asOf: ctx.asOf, loaded, params: ctx.params?.[rule.id], priceTable });
       if (c.status === 'not-run') { statuses.push({ ...base, findings: 0, status: `not run: needs ${c.needs.join(', ')}` }); continue; }
+      for (const t of wanted) {
+        if (priceTables.has(t)) continue;
+        const name = `_price_${t}`;
+        await engine.exec(`CREATE OR REPLACE TEMP TABLE ${ident(name)} AS WITH ${priceLookupCte(t, loaded.has('price_list'))} SELECT * FROM _price`);
+        priceTables.set(t, name);
+      }
       const rows = ctx.keep ? await runKept(engine, c.sql, ctx.keep(rule.id), intern) : (await engine.query(c.sql)).map((r) => toFinding(r, intern));
       // One push per row: spreading 100k+ rows into push() overflows the call stack.
       for (const row of rows) findings.push(row);
@@ -103,6 +115,7 @@ export async function runRules(
       statuses.push({ ...base, findings: 0, status: `error: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` });
     }
   }
+  for (const name of priceTables.values()) await engine.exec(`DROP TABLE IF EXISTS ${ident(name)}`);
   statuses.sort((a, b) => cmp(a.id, b.id));
   findings.sort(compareFindings);
   return { statuses, findings };

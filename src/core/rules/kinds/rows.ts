@@ -79,8 +79,9 @@ export function compileRows(
       amount: amount ? exprSql(amount, scope, env) : null,
       detail,
     });
-    const withPrice = src.lookup ? `WITH ${priceLookupCte(t, env.loaded.has('price_list'))}\n` : '';
-    const join = src.lookup ? `\nLEFT JOIN _price price ON price._rid = s.rowid` : '';
+    const shared = src.lookup && env.priceTable ? env.priceTable(t) : null;
+    const withPrice = src.lookup && !shared ? `WITH ${priceLookupCte(t, env.loaded.has('price_list'))}\n` : '';
+    const join = src.lookup ? `\nLEFT JOIN ${shared ? ident(shared) : '_price'} price ON price._rid = s.rowid` : '';
     return `(${withPrice}SELECT\n  ${select}\nFROM ${ident(t)} s${join}\nWHERE ${where(scope)})`;
   });
   return branches.join('\nUNION ALL\n');
