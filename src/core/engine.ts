@@ -25,6 +25,11 @@ export interface Engine {
    * near 512 M characters): the pieces are written one after another as they come.
    */
   registerTextChunks?(chunks: Iterable<string>): Promise<{ path: string; release(): Promise<void> }>;
+  /**
+   * Optional: as registerText, for text the caller already holds as UTF-8 bytes (a UTF-8
+   * file as read), which then need not be encoded again. The engine must not change them.
+   */
+  registerBytes?(bytes: Uint8Array): Promise<{ path: string; release(): Promise<void> }>;
   /** Run statements that return nothing. */
   exec(sql: string): Promise<void>;
   /**

@@ -44,6 +44,12 @@ export async function createBrowserEngine(): Promise<Engine> {
       await db.registerFileText(path, text);
       return { path, release: async () => { await db.dropFile(path); } };
     },
+    async registerBytes(bytes) {
+      const path = `slip-text-${++textSeq}.csv`;
+      // A copy: the buffer moves to DuckDB's worker, and the loader may still need the file's bytes.
+      await db.registerFileBuffer(path, bytes.slice());
+      return { path, release: async () => { await db.dropFile(path); } };
+    },
     async exec(sql) {
       await conn.query(sql);
     },

@@ -42,6 +42,12 @@ export async function createNodeEngine(): Promise<Engine> {
       writeFileSync(path, text);
       return { path, release: async () => { rmSync(path, { force: true }); } };
     },
+    async registerBytes(bytes) {
+      scratch ??= mkdtempSync(join(tmpdir(), 'slip-audit-'));
+      const path = join(scratch, `text-${++textSeq}.csv`);
+      writeFileSync(path, bytes);
+      return { path, release: async () => { rmSync(path, { force: true }); } };
+    },
     async registerTextChunks(chunks) {
       scratch ??= mkdtempSync(join(tmpdir(), 'slip-audit-'));
       const path = join(scratch, `text-${++textSeq}.csv`);

@@ -35,6 +35,11 @@ export async function createWasmNodeEngine(): Promise<Engine> {
       db.registerFileText(path, text);
       return { path, release: async () => { db.dropFile(path); } };
     },
+    async registerBytes(bytes) {
+      const path = `slip-text-${++textSeq}.csv`;
+      db.registerFileBuffer(path, bytes.slice());
+      return { path, release: async () => { db.dropFile(path); } };
+    },
     async exec(sql) {
       conn.query(sql);
     },

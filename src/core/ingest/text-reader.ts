@@ -46,7 +46,13 @@ export function readTextFile(name: string, bytes: Uint8Array): ReadResult {
 }
 
 /** A text export decoded, with its `sep=` line removed and its delimiter known: what every reader of it starts from. */
-export type PreparedText = { ok: true; text: string; delimiter: Delimiter; encoding: TextEncodingName } | { ok: false; refusal: Refusal };
+export type PreparedText =
+  | {
+    ok: true; text: string; delimiter: Delimiter; encoding: TextEncodingName;
+    /** The file's bytes are exactly `text` in UTF-8 (UTF-8 without a BOM or a `sep=` line). */
+    utf8Bytes: boolean;
+  }
+  | { ok: false; refusal: Refusal };
 
 /** Decode and find the delimiter; shared by the row parser here and the loader's bulk path, so both read the same records. */
 export function prepareText(name: string, bytes: Uint8Array): PreparedText {
@@ -54,7 +60,11 @@ export function prepareText(name: string, bytes: Uint8Array): PreparedText {
   if (!decoded.ok) return decoded;
 
   const start = textStart(name, decoded.text);
-  return { ok: true, text: decoded.text.slice(start.skip), delimiter: start.delimiter, encoding: decoded.encoding };
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return {
+    ok: true, text: decoded.text.slice(start.skip), delimiter: start.delimiter, encoding: decoded.encoding,
+    utf8Bytes: decoded.encoding === 'utf-8' && !bom && start.skip === 0,
+  };
 }
 
 /**

@@ -153,6 +153,26 @@ describe('bulk text path gives the row-by-row answers (native)', () => {
   }, 60_000);
 });
 
+describe('what DuckDB is handed', () => {
+  test('a UTF-8 file without BOM or sep= line as its own bytes, any other text encoded again', async () => {
+    const calls: string[] = [];
+    const spy: Engine = {
+      ...engine,
+      registerText: async (text) => { calls.push('text'); return engine.registerText!(text); },
+      registerBytes: async (bytes) => { calls.push('bytes'); return engine.registerBytes!(bytes); },
+    };
+    const pick = (name: string) => AWKWARD.find((f) => f.name === name)!;
+    for (const [file, want] of [
+      [pick('no-trailing-newline.csv'), 'bytes'], [pick('crlf-bom.csv'), 'text'], [pick('sep-line.csv'), 'text'],
+      [filesIn(dir).find((f) => f.name === 'outbound-gbk.csv')!, 'text'],
+    ] as const) {
+      calls.length = 0;
+      await compare(spy, [file]);
+      expect(calls, file.name).toEqual([want]);
+    }
+  }, 60_000);
+});
+
 describe('bulk text path read piece by piece gives the same answers (native)', () => {
   const tiny = { minBytes: 0, chunkBytes: 4096 };
 
