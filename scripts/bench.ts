@@ -11,7 +11,8 @@
  *   - load: all files with outbound.csv as UTF-8 (read, JS decode/parse/build, bulk load,
  *     typed INSERT), then the audit (runAudit with the product's rule pack);
  *   - the same load with outbound as GBK (unless --skip-gbk);
- *   - --cli: the command line end to end (`node --import tsx src/cli/main.ts …`);
+ *   - --cli: the command line end to end, as `npm run audit` starts it (scripts/audit.mjs: the
+ *     bundle in build/cli when it is up to date, else the TypeScript sources);
  *   - --reference: native DuckDB reading the same files itself with read_csv (all VARCHAR,
  *     converted in SQL), then the same rule pack: the floor a loader could reach;
  *   - --browser: the production app in headless Chromium (scripts/bench-browser.ts): files
@@ -355,7 +356,7 @@ interface CliTiming { ms: number; timedOut: boolean; code: number; own: string }
 /** The CLI end to end, as a user runs it, within the time budget. */
 async function timeCli(dir: string, engine: EngineKind, work: string, timeoutMs: number): Promise<CliTiming> {
   const out = join(work, 'cli-out');
-  const args = ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...inputNames(false).map((n) => join(dir, n)), '--out', out, '--engine', engine];
+  const args = ['--max-old-space-size=16384', join(ROOT, 'scripts', 'audit.mjs'), ...inputNames(false).map((n) => join(dir, n)), '--out', out, '--engine', engine];
   const r = await spawnNode(args, timeoutMs);
   return { ms: r.ms, timedOut: r.timedOut, code: r.code, own: /in ([\d.]+) s/.exec(r.stdout)?.[1] ?? '?' };
 }

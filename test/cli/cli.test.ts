@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -90,6 +90,22 @@ describe('CLI on sample-data', () => {
     expect(audit('sample-data', '--out', again).code).toBe(0);
     for (const f of OUTPUT_FILES) expect(readFileSync(join(again, f)).equals(readFileSync(join(out, f))), f).toBe(true);
   });
+
+  test('the bundle `npm run audit` starts gives the same bytes as the sources', () => {
+    // Built beside the real one (the bundle finds the rules and package.json two folders up).
+    const dir = join('build', `cli-test-${process.pid}`);
+    try {
+      const built = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'vite.cli.config.ts', '--outDir', dir],
+        { encoding: 'utf8', timeout: 120_000 });
+      expect(built.status, built.stderr).toBe(0);
+      const bundled = mkdtempSync(join(tmpdir(), 'audit-'));
+      const r = spawnSync(process.execPath, [join(dir, 'main.mjs'), 'sample-data', '--out', bundled], { encoding: 'utf8', timeout: 120_000 });
+      expect(r.status, r.stderr).toBe(0);
+      for (const f of OUTPUT_FILES) expect(readFileSync(join(bundled, f)).equals(readFileSync(join(out, f))), f).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('CLI exit status', () => {
