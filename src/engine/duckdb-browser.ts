@@ -11,6 +11,7 @@ import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url
 import type { Engine, Row } from '../core/engine';
 import { ident } from '../core/sql/sql';
 import { arrowToRows, columnsToIPC, OFFLINE_SETTINGS, type ArrowResult } from './wasm-common';
+import { DATABASE_SETUP } from './setup';
 
 /**
  * Start DuckDB-WASM. Extension autoloading is switched off right after connecting: with
@@ -27,6 +28,7 @@ export async function createBrowserEngine(): Promise<Engine> {
   await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
   const conn = await db.connect();
   for (const setting of OFFLINE_SETTINGS) await conn.query(setting);
+  for (const statement of DATABASE_SETUP) await conn.query(statement);
   let textSeq = 0;
   const version = await db.getVersion();
 

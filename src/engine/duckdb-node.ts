@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Engine, Row } from '../core/engine';
 import { ident, lit } from '../core/sql/sql';
+import { DATABASE_SETUP } from './setup';
 
 /**
  * Rows per staging CSV file. Bulk text through DuckDB's own CSV reader is several times
@@ -15,6 +16,7 @@ const BATCH = 200_000;
 export async function createNodeEngine(): Promise<Engine> {
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
+  for (const statement of DATABASE_SETUP) await conn.run(statement);
   const version = (await conn.runAndReadAll('SELECT version() AS v')).getRowObjectsJson()[0]?.v;
   let scratch: string | null = null;
   let textSeq = 0;

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import type { Engine, Row } from '../core/engine';
 import { ident } from '../core/sql/sql';
 import { arrowToRows, columnsToIPC, OFFLINE_SETTINGS, type ArrowResult } from './wasm-common';
+import { DATABASE_SETUP } from './setup';
 
 const require = createRequire(import.meta.url);
 
@@ -21,6 +22,7 @@ export async function createWasmNodeEngine(): Promise<Engine> {
   await db.instantiate();
   const conn = db.connect();
   for (const setting of OFFLINE_SETTINGS) conn.query(setting);
+  for (const statement of DATABASE_SETUP) conn.query(statement);
   let textSeq = 0;
   const version = db.getVersion();
 
