@@ -13,10 +13,11 @@ import { DATABASE_SETUP } from './setup';
  */
 const BATCH = 200_000;
 
-export async function createNodeEngine(): Promise<Engine> {
+/** `plain`: DuckDB's default in-memory database, without DATABASE_SETUP (the bench's by-hand reference). */
+export async function createNodeEngine(opts: { plain?: boolean } = {}): Promise<Engine> {
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
-  for (const statement of DATABASE_SETUP) await conn.run(statement);
+  if (!opts.plain) for (const statement of DATABASE_SETUP) await conn.run(statement);
   const version = (await conn.runAndReadAll('SELECT version() AS v')).getRowObjectsJson()[0]?.v;
   let scratch: string | null = null;
   let textSeq = 0;
