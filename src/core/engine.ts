@@ -27,7 +27,8 @@ export interface Engine {
   registerTextChunks?(chunks: Iterable<string>): Promise<{ path: string; release(): Promise<void> }>;
   /**
    * Optional: as registerText, for text the caller already holds as UTF-8 bytes (a UTF-8
-   * file as read), which then need not be encoded again. The engine must not change them.
+   * file as read), which then need not be encoded again. The engine may take the bytes over
+   * (the browser's moves them to DuckDB's worker): the caller does not read them afterwards.
    */
   registerBytes?(bytes: Uint8Array): Promise<{ path: string; release(): Promise<void> }>;
   /** Run statements that return nothing. */

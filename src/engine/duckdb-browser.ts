@@ -48,8 +48,8 @@ export async function createBrowserEngine(): Promise<Engine> {
     },
     async registerBytes(bytes) {
       const path = `slip-text-${++textSeq}.csv`;
-      // A copy: the buffer moves to DuckDB's worker, and the loader may still need the file's bytes.
-      await db.registerFileBuffer(path, bytes.slice());
+      // The buffer moves to DuckDB's worker (no copy of a file of hundreds of MB); the loader is done with it.
+      await db.registerFileBuffer(path, bytes);
       return { path, release: async () => { await db.dropFile(path); } };
     },
     async exec(sql) {

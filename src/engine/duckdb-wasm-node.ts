@@ -39,7 +39,7 @@ export async function createWasmNodeEngine(): Promise<Engine> {
     },
     async registerBytes(bytes) {
       const path = `slip-text-${++textSeq}.csv`;
-      db.registerFileBuffer(path, bytes.slice());
+      db.registerFileBuffer(path, bytes);
       return { path, release: async () => { db.dropFile(path); } };
     },
     async exec(sql) {

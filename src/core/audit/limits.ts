@@ -1,10 +1,11 @@
 /**
- * What the browser app can audit at once. DuckDB-WASM has a 4 GB heap, and the page holds
- * a file's bytes and text while loading it beside DuckDB's tables: measured in headless
- * Chromium, 1M outbound lines (219 MB of CSV, 1.84M rows in all) peaked at 2.3–3.0 GB in
- * the renderer, about 1.5 GB more per million lines. The limits below keep a whole audit
- * near 2.5M rows and well inside the heap; past them the app refuses before loading and
- * points to the command line, which has no such cap.
+ * What the browser app can audit at once. DuckDB-WASM has a 4 GB heap, which grows to its
+ * peak use and does not shrink; the page holds one file's bytes and text while loading it
+ * beside DuckDB's tables. Measured in headless Chromium, 1M outbound lines (219 MB of CSV,
+ * 1.84M rows in all) peak at about 1.3 GB in the renderer (2.3–3.0 GB before the tables
+ * were compressed and files read one at a time). The limits below keep a whole audit near
+ * 2.5M rows, well inside the heap; past them the app refuses before loading and points to
+ * the command line, which has no such cap.
  */
 import type { Refusal } from '../types';
 

@@ -333,6 +333,7 @@ const CSV_OPTIONS = `header = false, quote = '"', escape = '"', null_padding = t
 async function readVerbatim(
   engine: Engine, table: string, text: string | Uint8Array, delimiter: string, crlf: boolean, columns: number, skip: number, expected: number,
 ): Promise<boolean> {
+  // After this the file's bytes may belong to the engine: nothing here or in the caller reads them again.
   const registered = typeof text === 'string' ? await engine.registerText!(text) : await engine.registerBytes!(text);
   try {
     await engine.exec(`CREATE TEMP TABLE ${table} AS SELECT * FROM read_csv(${lit(registered.path)}, columns = {${csvColumns(columns)}},
