@@ -31,6 +31,12 @@ export interface Engine {
    * (the browser's moves them to DuckDB's worker): the caller does not read them afterwards.
    */
   registerBytes?(bytes: Uint8Array): Promise<{ path: string; release(): Promise<void> }>;
+  /**
+   * Optional: as registerBytes, for the file itself (InputFile.handle), which the engine reads
+   * piece by piece when SQL reads it: the browser's DuckDB then never holds the whole file.
+   * Null when it cannot read this kind of handle.
+   */
+  registerHandle?(handle: unknown): Promise<{ path: string; release(): Promise<void> } | null>;
   /** Run statements that return nothing. */
   exec(sql: string): Promise<void>;
   /**

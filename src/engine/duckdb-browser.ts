@@ -52,6 +52,13 @@ export async function createBrowserEngine(): Promise<Engine> {
       await db.registerFileBuffer(path, bytes);
       return { path, release: async () => { await db.dropFile(path); } };
     },
+    async registerHandle(handle) {
+      if (!(handle instanceof Blob)) return null;
+      const path = `slip-file-${++textSeq}.csv`;
+      // DuckDB's worker reads the File in pieces (FileReaderSync) as read_csv asks for them.
+      await db.registerFileHandle(path, handle, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+      return { path, release: async () => { await db.dropFile(path); } };
+    },
     async exec(sql) {
       await conn.query(sql);
     },

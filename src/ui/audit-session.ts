@@ -271,7 +271,10 @@ export class AuditSession {
     this.dataChanged();
     for (let index = 0; index < files.length; index++) {
       const f = files[index];
-      const input: InputFile = { name: f.name, bytes: await bytesOf(f.content), type: f.type, mapping: f.mapping, sha256: f.sha256 };
+      const input: InputFile = {
+        name: f.name, bytes: await bytesOf(f.content), type: f.type, mapping: f.mapping, sha256: f.sha256,
+        handle: f.content instanceof Uint8Array ? undefined : f.content,
+      };
       const report = await loadFiles(this.engine, [input], {
         onProgress: (p) => this.progress({ stage: p.phase, file: p.file, rows: p.rows, index, total: files.length }),
       });

@@ -10,6 +10,11 @@ export interface InputFile {
   mapping?: Record<string, string>;
   /** SHA-256 of `bytes` when the caller has it already (hashing 200 MB takes a while). */
   sha256?: string;
+  /**
+   * The file as the platform holds it (the browser's File), for an engine that can read it
+   * itself, piece by piece (Engine.registerHandle), instead of being handed its bytes.
+   */
+  handle?: unknown;
 }
 
 /**

@@ -66,7 +66,11 @@ const MAX_VERBATIM_SKIPS = 1000;
 
 /** A text export as one string, or (too large for one) its bytes, decoded piece by piece. */
 type TextSource =
-  | { whole: true; text: string; delimiter: Delimiter; /** The file's bytes, when they are `text` in UTF-8. */ bytes?: Uint8Array }
+  | {
+    whole: true; text: string; delimiter: Delimiter;
+    /** The file's bytes and its handle (InputFile.handle), when they are `text` in UTF-8. */
+    bytes?: Uint8Array; handle?: unknown;
+  }
   | { whole: false; bytes: Uint8Array; layout: TextLayout; skip: number; head: string; partial: boolean; delimiter: Delimiter; chunkBytes: number };
 
 /**
@@ -100,7 +104,7 @@ async function loadTextFast(
   try {
     // The record number of a row, the rows SQL reads, and the text of a record for the builder.
     const read = source.whole
-      ? await readWhole(engine, raw, source.text, delimiter, found.headerRow, width, source.bytes)
+      ? await readWhole(engine, raw, source.text, delimiter, found.headerRow, width, source.bytes, source.handle)
       : await readStream(engine, raw, source, found.headerRow, width);
     if (!read) return null;
     const { tally, rec, base, columns, texts } = read;
@@ -209,7 +213,7 @@ interface Read {
 
 /** The text in one string: as it is when every record is one clean line, else line by line. */
 async function readWhole(
-  engine: Engine, table: string, text: string, delimiter: string, headerRow: number, width: number, bytes?: Uint8Array,
+  engine: Engine, table: string, text: string, delimiter: string, headerRow: number, width: number, bytes?: Uint8Array, handle?: unknown,
 ): Promise<Read | null> {
   const tally = newTally();
   const piece = scanRecords(text, delimiter, headerRow, width, tally, true, true);
@@ -220,7 +224,7 @@ async function readWhole(
   const columns = Math.max(verbatim ? tally.widestAll : tally.widestSql, width, 1);
   if (columns > MAX_FAST_COLUMNS) return null;
   const texts = async (records: readonly number[]) => records.map((r) => text.slice(piece.starts[r], piece.ends[r]));
-  if (verbatim && await readVerbatim(engine, table, bytes && engine.registerBytes ? bytes : text, delimiter, tally.lineEnd === 2, columns, headerRow + 1, tally.records - headerRow - 1)) {
+  if (verbatim && await readVerbatim(engine, table, { text, bytes, handle }, delimiter, tally.lineEnd === 2, columns, headerRow + 1, tally.records - headerRow - 1)) {
     const rec = `(rowid + ${headerRow + 1})`;
     return { tally, rec, base: skips.length ? `${rec} NOT IN (${skips.join(', ')})` : 'true', columns, texts };
   }
@@ -331,10 +335,13 @@ const CSV_OPTIONS = `header = false, quote = '"', escape = '"', null_padding = t
  * see exactly the records the pre-pass counted.
  */
 async function readVerbatim(
-  engine: Engine, table: string, text: string | Uint8Array, delimiter: string, crlf: boolean, columns: number, skip: number, expected: number,
+  engine: Engine, table: string, content: { text: string; bytes?: Uint8Array; handle?: unknown }, delimiter: string, crlf: boolean,
+  columns: number, skip: number, expected: number,
 ): Promise<boolean> {
-  // After this the file's bytes may belong to the engine: nothing here or in the caller reads them again.
-  const registered = typeof text === 'string' ? await engine.registerText!(text) : await engine.registerBytes!(text);
+  // The file itself when the engine reads it, else its bytes (after which they may belong to the
+  // engine: nothing here or in the caller reads them again), else the text.
+  const registered = (content.handle !== undefined && content.bytes && engine.registerHandle ? await engine.registerHandle(content.handle) : null)
+    ?? (content.bytes && engine.registerBytes ? await engine.registerBytes(content.bytes) : await engine.registerText!(content.text));
   try {
     await engine.exec(`CREATE TEMP TABLE ${table} AS SELECT * FROM read_csv(${lit(registered.path)}, columns = {${csvColumns(columns)}},
       delim = ${lit(delimiter)}, new_line = ${crlf ? "'\\r\\n'" : "'\\n'"}, skip = ${skip}, ${CSV_OPTIONS})`);
@@ -395,7 +402,10 @@ export async function tryLoadTextFast(
   if (file.bytes.length > MAX_FILE_BYTES) return null;
   const prepared = prepareText(file.name, file.bytes);
   if (!prepared.ok) return null;
-  const source: TextSource = { whole: true, text: prepared.text, delimiter: prepared.delimiter, bytes: prepared.utf8Bytes ? file.bytes : undefined };
+  const source: TextSource = {
+    whole: true, text: prepared.text, delimiter: prepared.delimiter,
+    bytes: prepared.utf8Bytes ? file.bytes : undefined, handle: prepared.utf8Bytes ? file.handle : undefined,
+  };
   const result = await loadTextFast(engine, file.name, source, prepared.encoding, forced, opts);
   return result && { ...result, encoding: prepared.encoding };
 }
