@@ -10,7 +10,6 @@ import type { Reject, SlipTypeId, Text } from '../core/types';
 import type { Finding, RuleStatus } from '../core/rules/types';
 import { loadFiles } from '../core/audit/load';
 import { sha256Hex } from '../core/audit/hash';
-import { measureInput } from '../core/audit/limits';
 import { cmp, findingKpis, mergeTallies, tableKpis, tallyFindings, type FindingTally, type Kpis, type TableKpis } from '../core/audit/kpis';
 import {
   PENALTY_COLUMNS, PENALTY_NUMERIC, REJECT_COLUMNS, REJECT_NUMERIC, VIOLATION_COLUMNS, VIOLATION_NUMERIC,
@@ -21,7 +20,6 @@ import { SLIP_TYPE_IDS, slipTypeDef } from '../core/schema/slip-types';
 import { ident, lit } from '../core/sql/sql';
 import { loadRulePack } from '../core/rules/load';
 import { defaultAsOf, loadedTypes, runRules, type RunContext } from '../core/rules/run';
-import { compileRule } from '../core/rules/compile';
 import { buildPenaltyLedger, compareLedgerRows } from '../core/rules/penalties';
 import type { Rule } from '../core/rules/rule';
 import type { RuleProblem } from '../core/rules/types';
@@ -29,6 +27,8 @@ import { relatedDocs } from './related-docs';
 import { previewTable } from './table-preview';
 import { FINDING_COLUMNS, FINDINGS_TABLE, countSql, facetSql, pageSql } from './findings-sql';
 import { keptTable, replaceRuleFindings, writeFindings } from './findings-store';
+import { changedRules } from './rule-changes';
+import { bytesOf, type FileContent } from './file-content';
 import type {
   AuditSnapshot, ExportKind, Facets, FindingRow, FindingsFilter, ProgressMessage, RuleOptions, RuleView, SlipDetail, TablePreview,
   XlsxKind,
@@ -38,25 +38,7 @@ type RuleFile = { path: string; text: string };
 
 export const PRODUCT_VERSION = '0.1.0';
 
-/**
- * A file's content: in the browser the user's File (a handle the browser keeps on disk or
- * in its own store), read again whenever the file is loaded or previewed, so the page does
- * not hold every file's bytes after loading them; bytes in Node.
- */
-export type FileContent = Uint8Array | Blob;
-
 interface HeldFile { name: string; content: FileContent; size: number; type?: SlipTypeId; mapping?: Record<string, string>; sha256: string }
-
-async function bytesOf(content: FileContent): Promise<Uint8Array> {
-  return content instanceof Uint8Array ? content : new Uint8Array(await content.arrayBuffer());
-}
-
-/** Size in bytes and line breaks of each file (read one at a time), for the browser's budget check before loading. */
-export async function measureFiles(contents: readonly FileContent[]): Promise<{ bytes: number; rows: number }[]> {
-  const out: { bytes: number; rows: number }[] = [];
-  for (const c of contents) out.push(measureInput(await bytesOf(c)));
-  return out;
-}
 
 export class AuditSession {
   private files = new Map<string, HeldFile>();
@@ -333,27 +315,12 @@ export class AuditSession {
     return this.snapshot();
   }
 
-  /**
-   * The rules whose findings may differ from the stored ones under the current options:
-   * those switched on or off or given other parameters, and, after a change of the as-of
-   * date, those whose SQL reads it (a rule compiled to the same SQL for both dates finds
-   * the same rows). Null when every rule must run (first run, new data or rules).
-   */
+  /** The rules to run again (rule-changes.ts); null when every rule must run (first run, new data or rules). */
   private async changedRules(): Promise<Set<string> | null> {
     const last = this.lastRun;
     if (!last) return null;
     const loaded = last.asOf !== this.asOf ? await loadedTypes(this.engine) : null;
-    const wasOff = new Set(last.options.disabled);
-    const isOff = new Set(this.options.disabled);
-    const changed = new Set<string>();
-    for (const r of this.rules) {
-      const params = this.options.params[r.id];
-      const same = wasOff.has(r.id) === isOff.has(r.id)
-        && sameParams(last.options.params[r.id], params)
-        && (!loaded || isOff.has(r.id) || sameSql(r, last.asOf, this.asOf, loaded, params));
-      if (!same) changed.add(r.id);
-    }
-    return changed;
+    return changedRules(this.rules, last, { asOf: this.asOf, options: this.options }, loaded);
   }
 
   /**
@@ -424,21 +391,6 @@ function byRule(findings: readonly Finding[]): Map<string, Finding[]> {
     if (list) list.push(f); else out.set(f.rule_id, [f]);
   }
   return out;
-}
-
-/** The rule compiles to the same SQL (or the same refusal) on both as-of dates; an error counts as different. */
-function sameSql(rule: Rule, a: string, b: string, loaded: ReadonlySet<SlipTypeId>, params: Record<string, unknown> | undefined): boolean {
-  try {
-    return JSON.stringify(compileRule(rule, { asOf: a, loaded, params })) === JSON.stringify(compileRule(rule, { asOf: b, loaded, params }));
-  } catch {
-    return false;
-  }
-}
-
-/** Two parameter overrides of one rule say the same, whatever their key order. */
-function sameParams(a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined): boolean {
-  const norm = (x: Record<string, unknown> | undefined) => JSON.stringify(Object.entries(x ?? {}).sort(([k], [l]) => cmp(k, l)));
-  return norm(a) === norm(b);
 }
 
 function duplicateReport(name: string, sha256: string, of: string): TableReport {

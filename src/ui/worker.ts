@@ -5,7 +5,8 @@
  * time, in order, so a query never sees a half-built table.
  */
 import { createBrowserEngine } from '../engine/duckdb-browser';
-import { AuditSession, measureFiles } from './audit-session';
+import { AuditSession } from './audit-session';
+import { measureFiles } from './file-content';
 import type { CallMessage, FromWorker, ProgressMessage, WorkerApi } from './rpc';
 
 /** The product's rule pack, bundled at build time. */

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import * as XLSX from '@e965/xlsx';
+import { BROWSER_MAX_ROWS } from '../../src/core/audit/limits';
 import { startApp, type App } from './harness';
 
 const run = promisify(execFile);
@@ -279,8 +280,8 @@ describe('Slip Audit in Chromium', () => {
   it('refuses more rows than the browser can hold before loading them, and points to the command line', async () => {
     await page.getByTestId('nav-load').click();
     const before = await page.locator('[data-testid="file-report"] tr').count();
-    // 2,500,001 line feeds: a small file that still says "more rows than this page takes".
-    await page.getByTestId('file-input').setInputFiles([{ name: 'huge.csv', mimeType: 'text/csv', buffer: Buffer.alloc(2_500_001, 0x0a) }]);
+    // One line feed more than the limit: a small file that still says "more rows than this page takes".
+    await page.getByTestId('file-input').setInputFiles([{ name: 'huge.csv', mimeType: 'text/csv', buffer: Buffer.alloc(BROWSER_MAX_ROWS + 1, 0x0a) }]);
     const banner = page.locator('.error.banner');
     await expect.poll(() => banner.innerText(), { timeout: 15_000 }).toMatch(/npm run audit/);
     expect(await page.locator('[data-testid="file-report"] td.name', { hasText: 'huge.csv' }).count()).toBe(0);
