@@ -141,5 +141,5 @@ export const audit = new AuditState();
 
 /** The refusal shown when an audit is bigger than the browser can hold: names the limit, points to the CLI. */
 function tooLarge(bytes: number, rows: number): string {
-  return t('load.tooLarge', { mb: Math.round(bytes / 1e6), rows, maxMb: Math.round(BROWSER_MAX_BYTES / 1e6), maxRows: BROWSER_MAX_ROWS.toLocaleString('en-US') });
+  return t('load.tooLarge', { mb: Math.round(bytes / 1e6), rows: rows.toLocaleString('en-US'), maxMb: Math.round(BROWSER_MAX_BYTES / 1e6), maxRows: BROWSER_MAX_ROWS.toLocaleString('en-US') });
 }
