@@ -28,9 +28,10 @@ export interface Engine {
   /**
    * Optional: as registerText, for text the caller already holds as UTF-8 bytes (a UTF-8
    * file as read), which then need not be encoded again. The engine may take the bytes over
-   * (the browser's moves them to DuckDB's worker): the caller does not read them afterwards.
+   * (the browser's moves them to DuckDB's worker): the caller does not read them afterwards,
+   * unless it asks to `keep` them (the engine then takes a copy if it would take them).
    */
-  registerBytes?(bytes: Uint8Array): Promise<{ path: string; release(): Promise<void> }>;
+  registerBytes?(bytes: Uint8Array, keep?: boolean): Promise<{ path: string; release(): Promise<void> }>;
   /**
    * Optional: as registerBytes, for the file itself (InputFile.handle), which the engine reads
    * piece by piece when SQL reads it: the browser's DuckDB then never holds the whole file.

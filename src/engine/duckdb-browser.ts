@@ -46,10 +46,10 @@ export async function createBrowserEngine(): Promise<Engine> {
       await db.registerFileText(path, text);
       return { path, release: async () => { await db.dropFile(path); } };
     },
-    async registerBytes(bytes) {
+    async registerBytes(bytes, keep) {
       const path = `slip-text-${++textSeq}.csv`;
-      // The buffer moves to DuckDB's worker (no copy of a file of hundreds of MB); the loader is done with it.
-      await db.registerFileBuffer(path, bytes);
+      // The buffer moves to DuckDB's worker (no copy of a file of hundreds of MB) unless the loader keeps it.
+      await db.registerFileBuffer(path, keep ? bytes.slice() : bytes);
       return { path, release: async () => { await db.dropFile(path); } };
     },
     async registerHandle(handle) {

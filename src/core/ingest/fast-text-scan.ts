@@ -7,7 +7,7 @@ import { MAX_CELL_CHARS, MAX_CELLS_PER_ROW, MAX_ROWS } from './text-reader';
 import { isTotalsRow } from './values';
 
 /** Longest record handed to DuckDB (its line limit is a few MB); longer ones are flagged. */
-const MAX_FAST_RECORD_CHARS = 200_000;
+export const MAX_FAST_RECORD_CHARS = 200_000;
 
 /** What the pre-pass decided for a record below the header. */
 export const SQL = 0;
@@ -62,13 +62,13 @@ export const CR = 0x0d;
  * that JavaScript's `trim()` removes and SQL's does not, and the two letters whose lower case
  * is a different ASCII letter or sequence (`İ`, the Kelvin sign).
  */
-function isAwkward(c: number): boolean {
+export function isAwkward(c: number): boolean {
   return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f
     || c === 0x205f || c === 0x3000 || c === 0xfeff || c === 0x130 || c === 0x212a;
 }
 
 /** Could this (trimmed, non-empty) first cell spell a totals word? Only then is it asked. */
-const TOTALS_HINT = /[计tTｔＴ]/;
+export const TOTALS_HINT = /[计tTｔＴ]/;
 
 /**
  * Walks every record as parseDelimitedBounded does and decides, for each record below the
@@ -191,8 +191,12 @@ export function scanRecords(
 
 /** The first non-empty cell of a clean record (plain or quoted) names a totals row. */
 function isTotalsCell(text: string, start: number, end: number): boolean {
-  let cell = text.slice(start, end);
-  if (!TOTALS_HINT.test(cell)) return false;
-  if (cell.charCodeAt(0) === QUOTE) cell = cell.slice(1, -1).replaceAll('""', '"');
+  const cell = text.slice(start, end);
+  return TOTALS_HINT.test(cell) && totalsCell(cell);
+}
+
+/** A clean cell as written (plain, or quoted with doubled quotes) names a totals row. */
+export function totalsCell(written: string): boolean {
+  const cell = written.charCodeAt(0) === QUOTE ? written.slice(1, -1).replaceAll('""', '"') : written;
   return isTotalsRow([cell]);
 }

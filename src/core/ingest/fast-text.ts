@@ -15,6 +15,10 @@
  * number is its position; otherwise DuckDB gets one line per record it reads,
  * `record number, cells…`. A text too large for one string (see TEXT_STREAMING) is decoded
  * and scanned piece by piece, and always goes to DuckDB line by line.
+ *
+ * A plain UTF-8 file (no BOM, no `sep=` line) is never decoded as a whole: the pre-pass walks
+ * its bytes (fast-utf8-scan.ts), checking on the way that they are UTF-8, and DuckDB reads the
+ * file's own bytes; only the head (to find the header) and the builder's records are decoded.
  */
 import type { Engine } from '../engine';
 import type { Cell, ParseOptions, Reject, SlipTypeId } from '../types';
@@ -35,6 +39,7 @@ import { META_COLUMNS, sqlType, tableDDL } from '../audit/tables';
 import { ident, lit } from '../sql/sql';
 import { extrasSql, fieldSql } from './fast-text-sql';
 import { CR, JS, newTally, scanRecords, SQL, type Piece, type Tally } from './fast-text-scan';
+import { NOT_UTF8, scanUtf8Records } from './fast-utf8-scan';
 
 /** Widest table handed to DuckDB; wider files (rare, or hostile) take the row-by-row path. */
 const MAX_FAST_COLUMNS = 512;
@@ -64,14 +69,18 @@ let seq = 0;
 /** Most records the verbatim path leaves out by number (blank, totals, builder rows); beyond, records are copied. */
 const MAX_VERBATIM_SKIPS = 1000;
 
-/** A text export as one string, or (too large for one) its bytes, decoded piece by piece. */
+/**
+ * A text export: a UTF-8 file as its bytes (never decoded as a whole), any other as one string,
+ * or (too large for one) its bytes, decoded piece by piece.
+ */
 type TextSource =
   | {
-    whole: true; text: string; delimiter: Delimiter;
+    form: 'text'; text: string; delimiter: Delimiter;
     /** The file's bytes and its handle (InputFile.handle), when they are `text` in UTF-8. */
     bytes?: Uint8Array; handle?: unknown;
   }
-  | { whole: false; bytes: Uint8Array; layout: TextLayout; skip: number; head: string; partial: boolean; delimiter: Delimiter; chunkBytes: number };
+  | { form: 'utf8'; bytes: Uint8Array; handle?: unknown; head: string; partial: boolean; delimiter: Delimiter }
+  | { form: 'pieces'; bytes: Uint8Array; layout: TextLayout; skip: number; head: string; partial: boolean; delimiter: Delimiter; chunkBytes: number };
 
 /**
  * Loads a text export through the engine's CSV reader. Returns null, having changed nothing
@@ -84,8 +93,8 @@ async function loadTextFast(
   forced: { type?: SlipTypeId; mapping?: Record<string, string> } | undefined, opts: ParseOptions,
 ): Promise<FastTextResult | null> {
   const { delimiter } = source;
-  if (source.whole && source.text.length >= 2 ** 31 - 1) return null;
-  const head = source.whole ? headRows(source.text, delimiter) : headRows(source.head, delimiter, source.partial);
+  if (source.form === 'text' && source.text.length >= 2 ** 31 - 1) return null;
+  const head = source.form === 'text' ? headRows(source.text, delimiter) : headRows(source.head, delimiter, source.partial);
   if (!head) return null;
   const found = detectTable(head, forced);
   if (!found.ok) return null;
@@ -103,9 +112,9 @@ async function loadTextFast(
   const fileBase = fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
   try {
     // The record number of a row, the rows SQL reads, and the text of a record for the builder.
-    const read = source.whole
-      ? await readWhole(engine, raw, source.text, delimiter, found.headerRow, width, source.bytes, source.handle)
-      : await readStream(engine, raw, source, found.headerRow, width);
+    const read = source.form === 'pieces'
+      ? await readStream(engine, raw, source, found.headerRow, width)
+      : await readWhole(engine, raw, source, found.headerRow, width);
     if (!read) return null;
     const { tally, rec, base, columns, texts } = read;
     const sqlRecords = tally.records - found.headerRow - 1 - tally.js.length - tally.blank - tally.totals;
@@ -211,24 +220,36 @@ interface Read {
   texts(records: readonly number[]): Promise<string[]>;
 }
 
-/** The text in one string: as it is when every record is one clean line, else line by line. */
+/**
+ * The whole text, in one string or as UTF-8 bytes: as it is when every record is one clean
+ * line, else line by line. Throws NotUtf8 (having changed nothing) for bytes that are not UTF-8.
+ */
 async function readWhole(
-  engine: Engine, table: string, text: string, delimiter: string, headerRow: number, width: number, bytes?: Uint8Array, handle?: unknown,
+  engine: Engine, table: string, source: Exclude<TextSource, { form: 'pieces' }>, headerRow: number, width: number,
 ): Promise<Read | null> {
+  const { delimiter } = source;
   const tally = newTally();
-  const piece = scanRecords(text, delimiter, headerRow, width, tally, true, true);
+  const piece = source.form === 'text'
+    ? scanRecords(source.text, delimiter, headerRow, width, tally, true, true)
+    : scanUtf8Records(source.bytes, delimiter, headerRow, width, tally);
+  if (piece === NOT_UTF8) throw new NotUtf8();
   if (!piece) return null;
   const skips: number[] = [];
   for (let r = headerRow + 1; r < tally.records && skips.length <= MAX_VERBATIM_SKIPS; r++) if (piece.status[r] !== SQL) skips.push(r);
   const verbatim = tally.verbatim && skips.length <= MAX_VERBATIM_SKIPS;
   const columns = Math.max(verbatim ? tally.widestAll : tally.widestSql, width, 1);
   if (columns > MAX_FAST_COLUMNS) return null;
-  const texts = async (records: readonly number[]) => records.map((r) => text.slice(piece.starts[r], piece.ends[r]));
-  if (verbatim && await readVerbatim(engine, table, { text, bytes, handle }, delimiter, tally.lineEnd === 2, columns, headerRow + 1, tally.records - headerRow - 1)) {
+  const texts = async (records: readonly number[]) => source.form === 'text'
+    ? records.map((r) => source.text.slice(piece.starts[r], piece.ends[r]))
+    : records.map((r) => utf8.decode(source.bytes.subarray(piece.starts[r], piece.ends[r])));
+  if (verbatim && await readVerbatim(engine, table, source, delimiter, tally.lineEnd === 2, columns, headerRow + 1, tally.records - headerRow - 1)) {
     const rec = `(rowid + ${headerRow + 1})`;
     return { tally, rec, base: skips.length ? `${rec} NOT IN (${skips.join(', ')})` : 'true', columns, texts };
   }
-  await readLines(engine, table, await engine.registerText!(linesOf(text, piece, delimiter)), delimiter, columns);
+  const lines = source.form === 'text'
+    ? await engine.registerText!(linesOf(source.text, piece, delimiter))
+    : await engine.registerBytes!(linesOfBytes(source.bytes, piece, delimiter));
+  await readLines(engine, table, lines, delimiter, columns);
   return { tally, rec: 'recno', base: 'true', columns, texts };
 }
 
@@ -238,7 +259,7 @@ async function readWhole(
  * found again by a second scan.
  */
 async function readStream(
-  engine: Engine, table: string, source: Extract<TextSource, { whole: false }>, headerRow: number, width: number,
+  engine: Engine, table: string, source: Extract<TextSource, { form: 'pieces' }>, headerRow: number, width: number,
 ): Promise<Read | null> {
   const tally = newTally();
   const kept = new Map<number, string>();
@@ -274,7 +295,7 @@ async function readStream(
 class NotUtf8 extends Error {}
 
 /** The decoded text after its first `skip` characters, piece by piece; `final` marks the last. */
-function* decodePieces(source: Extract<TextSource, { whole: false }>): Generator<{ text: string; final: boolean }> {
+function* decodePieces(source: Extract<TextSource, { form: 'pieces' }>): Generator<{ text: string; final: boolean }> {
   const { bytes, layout, chunkBytes } = source;
   const decoder = new TextDecoder(layout.label, { fatal: layout.encoding === 'utf-8', ignoreBOM: true });
   let drop = source.skip;
@@ -304,7 +325,7 @@ function* decodePieces(source: Extract<TextSource, { whole: false }>): Generator
  * parser's limits.
  */
 function* scanPieces(
-  source: Extract<TextSource, { whole: false }>, headerRow: number, width: number, tally: Tally,
+  source: Extract<TextSource, { form: 'pieces' }>, headerRow: number, width: number, tally: Tally,
 ): Generator<{ text: string; piece: Piece | null }> {
   let carry = '';
   for (const { text: decoded, final } of decodePieces(source)) {
@@ -335,13 +356,15 @@ const CSV_OPTIONS = `header = false, quote = '"', escape = '"', null_padding = t
  * see exactly the records the pre-pass counted.
  */
 async function readVerbatim(
-  engine: Engine, table: string, content: { text: string; bytes?: Uint8Array; handle?: unknown }, delimiter: string, crlf: boolean,
+  engine: Engine, table: string, content: { text?: string; bytes?: Uint8Array; handle?: unknown }, delimiter: string, crlf: boolean,
   columns: number, skip: number, expected: number,
 ): Promise<boolean> {
-  // The file itself when the engine reads it, else its bytes (after which they may belong to the
-  // engine: nothing here or in the caller reads them again), else the text.
+  // The file itself when the engine reads it, else its bytes (kept when there is no text: the
+  // builder's records are read from them afterwards), else the text.
   const registered = (content.handle !== undefined && content.bytes && engine.registerHandle ? await engine.registerHandle(content.handle) : null)
-    ?? (content.bytes && engine.registerBytes ? await engine.registerBytes(content.bytes) : await engine.registerText!(content.text));
+    ?? (content.bytes && engine.registerBytes
+      ? await engine.registerBytes(content.bytes, content.text === undefined)
+      : await engine.registerText!(content.text!));
   try {
     await engine.exec(`CREATE TEMP TABLE ${table} AS SELECT * FROM read_csv(${lit(registered.path)}, columns = {${csvColumns(columns)}},
       delim = ${lit(delimiter)}, new_line = ${crlf ? "'\\r\\n'" : "'\\n'"}, skip = ${skip}, ${CSV_OPTIONS})`);
@@ -365,6 +388,29 @@ function linesOf(text: string, piece: Piece, delimiter: string): string {
   }
   return parts.join('');
 }
+
+/** linesOf for a text held as UTF-8 bytes, the record numbers written in ASCII. */
+function linesOfBytes(bytes: Uint8Array, piece: Piece, delimiter: string): Uint8Array {
+  const d = delimiter.charCodeAt(0);
+  let size = 0;
+  for (let k = 0; k < piece.count; k++) {
+    if (piece.status[k] === SQL) size += String(piece.first + k).length + 2 + piece.ends[k] - piece.starts[k];
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (let k = 0; k < piece.count; k++) {
+    if (piece.status[k] !== SQL) continue;
+    const no = String(piece.first + k);
+    for (let c = 0; c < no.length; c++) out[at++] = no.charCodeAt(c);
+    out[at++] = d;
+    out.set(bytes.subarray(piece.starts[k], piece.ends[k]), at);
+    at += piece.ends[k] - piece.starts[k];
+    out[at++] = 0x0a;
+  }
+  return out;
+}
+
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Reads the lines written by linesOf into `table`, then releases them. */
 async function readLines(
@@ -400,14 +446,50 @@ export async function tryLoadTextFast(
   const forced = file.type || file.mapping ? { type: file.type, mapping: file.mapping } : undefined;
   if (engine.registerTextChunks && file.bytes.length >= streaming.minBytes) return loadStreamed(engine, file, forced, opts, streaming.chunkBytes);
   if (file.bytes.length > MAX_FILE_BYTES) return null;
+  if (engine.registerBytes) {
+    const direct = await loadUtf8(engine, file, forced, opts);
+    if (direct) return direct;
+  }
   const prepared = prepareText(file.name, file.bytes);
   if (!prepared.ok) return null;
   const source: TextSource = {
-    whole: true, text: prepared.text, delimiter: prepared.delimiter,
+    form: 'text', text: prepared.text, delimiter: prepared.delimiter,
     bytes: prepared.utf8Bytes ? file.bytes : undefined, handle: prepared.utf8Bytes ? file.handle : undefined,
   };
   const result = await loadTextFast(engine, file.name, source, prepared.encoding, forced, opts);
   return result && { ...result, encoding: prepared.encoding };
+}
+
+/**
+ * The bulk path over the bytes of a plain UTF-8 file (no BOM, no `sep=` line), which is never
+ * decoded as a whole: null, having changed nothing, when the file is not one (a byte that is
+ * not UTF-8 makes it GB18030) or the bytes path gives up, and the text path then decides.
+ */
+async function loadUtf8(
+  engine: Engine, file: InputFile, forced: { type?: SlipTypeId; mapping?: Record<string, string> } | undefined, opts: ParseOptions,
+): Promise<(FastTextResult & { encoding: string }) | null> {
+  const { bytes } = file;
+  const layout = textLayout(bytes);
+  if (!layout || layout.encoding !== 'utf-8' || layout.skip !== 0) return null;
+  const partial = HEAD_BYTES < bytes.length;
+  let head: string;
+  try {
+    head = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, HEAD_BYTES), { stream: partial });
+  } catch (e) {
+    if (e instanceof TypeError) return null;
+    throw e;
+  }
+  if (refusedText(head)) return null;
+  const start = textStart(file.name, head);
+  if (start.skip > 0) return null;
+  const source: TextSource = { form: 'utf8', bytes, handle: file.handle, head, partial, delimiter: start.delimiter };
+  try {
+    const result = await loadTextFast(engine, file.name, source, layout.encoding, forced, opts);
+    return result && { ...result, encoding: layout.encoding };
+  } catch (e) {
+    if (e instanceof NotUtf8) return null;
+    throw e;
+  }
 }
 
 const GB18030: TextLayout = { label: 'gb18030', skip: 0, encoding: 'gb18030' };
@@ -434,7 +516,7 @@ async function loadStreamed(
     if (refusedText(head)) return null;
     const start = textStart(file.name, head);
     const source: TextSource = {
-      whole: false, bytes, layout, skip: start.skip, head: head.slice(start.skip), partial, delimiter: start.delimiter, chunkBytes,
+      form: 'pieces', bytes, layout, skip: start.skip, head: head.slice(start.skip), partial, delimiter: start.delimiter, chunkBytes,
     };
     try {
       const result = await loadTextFast(engine, file.name, source, layout.encoding, forced, opts);

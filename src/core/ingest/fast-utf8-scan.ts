@@ -1,0 +1,217 @@
+/**
+ * The pre-pass of the text fast path (scanRecords in fast-text-scan.ts) over a file's UTF-8
+ * bytes instead of its decoded text: the same records, the same decision for each, offsets in
+ * bytes. No string of the file is made, and the strict UTF-8 check decodeText does on the
+ * whole file (TextDecoder's fatal mode) is done on the way, byte by byte.
+ *
+ * Limits counted in characters there are counted in bytes here, which is never fewer: a cell
+ * past MAX_CELL_CHARS bytes gives up (the row parser then reads the file and decides), a
+ * record past MAX_FAST_RECORD_CHARS bytes goes to the builder; both give the same answers.
+ */
+import { MAX_CELL_CHARS, MAX_CELLS_PER_ROW, MAX_ROWS } from './text-reader';
+import {
+  BLANK, CR, HEAD, isAwkward, JS, MAX_FAST_RECORD_CHARS, SQL, TOTALS, totalsCell, type Piece, type Tally,
+} from './fast-text-scan';
+
+/** The bytes are not UTF-8 (TextDecoder's fatal mode would throw): the file is GB18030. */
+export const NOT_UTF8 = 'not-utf8';
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+/** Added to a sequence's length when it is a character isAwkward names. */
+const AWKWARD = 8;
+
+/**
+ * The UTF-8 sequence starting at b[i] (a byte ≥ 0x80): its length, plus AWKWARD for a character
+ * isAwkward names; 0 when it is not well-formed UTF-8 (a stray continuation byte, an overlong
+ * form, a surrogate, past U+10FFFF, or cut off by the end).
+ */
+function sequence(b: Uint8Array, i: number, n: number): number {
+  const c = b[i];
+  if (c < 0xc2) return 0;
+  if (c < 0xe0) {
+    if (i + 1 >= n) return 0;
+    const c1 = b[i + 1];
+    if ((c1 & 0xc0) !== 0x80) return 0;
+    // U+00A0 and U+0130, the only awkward characters of two bytes.
+    return (c === 0xc2 && c1 === 0xa0) || (c === 0xc4 && c1 === 0xb0) ? 2 + AWKWARD : 2;
+  }
+  if (c < 0xf0) {
+    if (i + 2 >= n) return 0;
+    const c1 = b[i + 1];
+    const c2 = b[i + 2];
+    if ((c1 & 0xc0) !== 0x80 || (c2 & 0xc0) !== 0x80) return 0;
+    if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 >= 0xa0)) return 0;
+    // Awkward characters of three bytes start E1, E2, E3 or EF; CJK ideographs (E4 to E9) never are.
+    if (c > 0xe3 && c !== 0xef) return 3;
+    return isAwkward(((c & 0x0f) << 12) | ((c1 & 0x3f) << 6) | (c2 & 0x3f)) ? 3 + AWKWARD : 3;
+  }
+  if (c < 0xf5) {
+    if (i + 3 >= n) return 0;
+    const c1 = b[i + 1];
+    if ((b[i + 2] & 0xc0) !== 0x80 || (b[i + 3] & 0xc0) !== 0x80 || (c1 & 0xc0) !== 0x80) return 0;
+    if ((c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 >= 0x90)) return 0;
+    return 4;
+  }
+  return 0;
+}
+
+/** b[from..to) is well-formed UTF-8. */
+function wellFormed(b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to;) {
+    if (b[i] < 0x80) { i++; continue; }
+    const s = sequence(b, i, to);
+    if (s === 0) return false;
+    i += s > AWKWARD ? s - AWKWARD : s;
+  }
+  return true;
+}
+
+/**
+ * scanRecords(text, delimiter, headerRow, width, tally, final = true, limitRows = true) for the
+ * whole of `bytes`, whose decoded text is `text`. NOT_UTF8 when the bytes are not UTF-8; null
+ * beyond the row parser's limits (or the byte counts of them).
+ */
+export function scanUtf8Records(
+  b: Uint8Array, delimiter: string, headerRow: number, width: number, tally: Tally,
+): Piece | null | typeof NOT_UTF8 {
+  const d = delimiter.charCodeAt(0);
+  const n = b.length;
+  let starts = new Int32Array(1024);
+  let ends = new Int32Array(1024);
+  let status = new Uint8Array(1024);
+  const first = tally.records;
+  let count = 0;
+  let i = 0;
+  while (i < n) {
+    const start = i;
+    let fields = 0;
+    let flagged = false;
+    let firstStart = -1;
+    let firstEnd = -1;
+    let beyond = false;
+    for (;;) {
+      const fieldStart = i;
+      let content = false;
+      if (b[i] === QUOTE) {
+        let j = i + 1;
+        for (;;) {
+          const q = b.indexOf(QUOTE, j);
+          if (q === -1) {
+            flagged = true;
+            if (n - fieldStart > MAX_CELL_CHARS) return null;
+            if (!wellFormed(b, j, n)) return NOT_UTF8;
+            j = n;
+            break;
+          }
+          for (let k = j; k < q;) {
+            const c = b[k];
+            if (c < 0x80) {
+              if (c < 0x20) flagged = true;
+              else if (c !== 0x20) content = true;
+              k++;
+            } else {
+              const s = sequence(b, k, q);
+              if (s === 0) return NOT_UTF8;
+              if (s > AWKWARD) { flagged = true; k += s - AWKWARD; } else k += s;
+              content = true;
+            }
+          }
+          if (b[q + 1] === QUOTE) { content = true; j = q + 2; continue; }
+          j = q + 1;
+          break;
+        }
+        i = j;
+        // Text after the closing quote: the row parser appends it; DuckDB would not.
+        while (i < n) {
+          const c = b[i];
+          if (c === d || c === LF || c === CR) break;
+          flagged = true;
+          if (c < 0x80) { i++; continue; }
+          const s = sequence(b, i, n);
+          if (s === 0) return NOT_UTF8;
+          i += s > AWKWARD ? s - AWKWARD : s;
+        }
+      } else {
+        while (i < n) {
+          const c = b[i];
+          if (c < 0x80) {
+            if (c === d || c === LF || c === CR) break;
+            if (c < 0x20 || c === QUOTE) flagged = true;
+            if (c !== 0x20) content = true;
+            i++;
+          } else {
+            const s = sequence(b, i, n);
+            if (s === 0) return NOT_UTF8;
+            if (s > AWKWARD) { flagged = true; i += s - AWKWARD; } else i += s;
+            content = true;
+          }
+        }
+      }
+      if (i - fieldStart > MAX_CELL_CHARS) return null;
+      if (content) {
+        if (firstStart < 0) { firstStart = fieldStart; firstEnd = i; }
+        if (fields >= width) beyond = true;
+      }
+      fields++;
+      if (fields > MAX_CELLS_PER_ROW) return null;
+      if (i < n && b[i] === d) { i++; continue; }
+      break;
+    }
+    const end = i;
+    if (i < n) {
+      const crlf = b[i] === CR && b[i + 1] === LF;
+      const kind = crlf ? 2 : b[i] === LF ? 1 : 3;
+      if (tally.lineEnd === 0) tally.lineEnd = kind;
+      if (kind !== tally.lineEnd || kind === 3) tally.verbatim = false;
+      i += crlf ? 2 : 1;
+    }
+    const records = tally.records;
+    if (records >= MAX_ROWS) return null;
+    if (count === starts.length) {
+      const grow = <A extends Int32Array | Uint8Array>(a: A): A => { const g = new (a.constructor as new (k: number) => A)(a.length * 2); g.set(a); return g; };
+      starts = grow(starts);
+      ends = grow(ends);
+      status = grow(status);
+    }
+    starts[count] = start;
+    ends[count] = end;
+    if (flagged || end === start || end - start > MAX_FAST_RECORD_CHARS) tally.verbatim = false;
+    if (records <= headerRow) status[count] = HEAD;
+    else {
+      if (fields > tally.widestAll) tally.widestAll = fields;
+      if (flagged || end - start > MAX_FAST_RECORD_CHARS) {
+        status[count] = JS;
+        tally.js.push(records);
+      } else if (firstStart < 0) {
+        status[count] = BLANK;
+        tally.blank++;
+      } else if (totalsHint(b, firstStart, firstEnd) && totalsCell(utf8.decode(b.subarray(firstStart, firstEnd)))) {
+        status[count] = TOTALS;
+        tally.totals++;
+      } else if (beyond) {
+        status[count] = JS;
+        tally.js.push(records);
+      } else {
+        status[count] = SQL;
+        if (fields > tally.widestSql) tally.widestSql = fields;
+      }
+    }
+    tally.records++;
+    count++;
+  }
+  return { first, count, starts, ends, status, consumed: n };
+}
+
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** The bytes of a cell hold a character of TOTALS_HINT: `t`, `T`, 计 (E8 AE A1), ｔ (EF BD 94) or Ｔ (EF BC B4). */
+function totalsHint(b: Uint8Array, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = b[k];
+    if (c === 0x74 || c === 0x54) return true;
+    if (c === 0xe8 && b[k + 1] === 0xae && b[k + 2] === 0xa1) return true;
+    if (c === 0xef && ((b[k + 1] === 0xbd && b[k + 2] === 0x94) || (b[k + 1] === 0xbc && b[k + 2] === 0xb4))) return true;
+  }
+  return false;
+}
