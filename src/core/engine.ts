@@ -35,9 +35,9 @@ export interface Engine {
   /**
    * Optional: as registerBytes, for the file itself (InputFile.handle), which the engine reads
    * piece by piece when SQL reads it: the browser's DuckDB then never holds the whole file.
-   * Null when it cannot read this kind of handle.
+   * With a `range`, only those bytes of it. Null when it cannot read this kind of handle.
    */
-  registerHandle?(handle: unknown): Promise<{ path: string; release(): Promise<void> } | null>;
+  registerHandle?(handle: unknown, range?: readonly [number, number]): Promise<{ path: string; release(): Promise<void> } | null>;
   /** Run statements that return nothing. */
   exec(sql: string): Promise<void>;
   /**

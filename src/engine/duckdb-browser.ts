@@ -52,11 +52,13 @@ export async function createBrowserEngine(): Promise<Engine> {
       await db.registerFileBuffer(path, keep ? bytes.slice() : bytes);
       return { path, release: async () => { await db.dropFile(path); } };
     },
-    async registerHandle(handle) {
+    async registerHandle(handle, range) {
       if (!(handle instanceof Blob)) return null;
       const path = `slip-file-${++textSeq}.csv`;
-      // DuckDB's worker reads the File in pieces (FileReaderSync) as read_csv asks for them.
-      await db.registerFileHandle(path, handle, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+      // DuckDB's worker reads the File in pieces (FileReaderSync) as read_csv asks for them;
+      // a slice of it is a Blob too, read the same way.
+      const blob = range ? handle.slice(range[0], range[1]) : handle;
+      await db.registerFileHandle(path, blob, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
       return { path, release: async () => { await db.dropFile(path); } };
     },
     async exec(sql) {

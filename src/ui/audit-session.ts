@@ -29,6 +29,7 @@ import { FINDING_COLUMNS, FINDINGS_TABLE, countSql, facetSql, pageSql } from './
 import { keptTable, replaceRuleFindings, writeFindings } from './findings-store';
 import { changedRules } from './rule-changes';
 import { bytesOf, type FileContent } from './file-content';
+import { TEXT_PART_BYTES } from '../core/ingest/fast-text';
 import type {
   AuditSnapshot, ExportKind, Facets, FindingRow, FindingsFilter, ProgressMessage, RuleOptions, RuleView, SlipDetail, TablePreview,
   XlsxKind,
@@ -258,6 +259,7 @@ export class AuditSession {
         handle: f.content instanceof Uint8Array ? undefined : f.content,
       };
       const report = await loadFiles(this.engine, [input], {
+        textPartBytes: TEXT_PART_BYTES,
         onProgress: (p) => this.progress({ stage: p.phase, file: p.file, rows: p.rows, index, total: files.length }),
       });
       this.reports.set(f.name, report.tables);

@@ -27,13 +27,19 @@ async function dropKept(engine: Engine, ruleIds: Iterable<string>): Promise<void
 
 /**
  * Write the findings table from the kept findings of `ran` (the rules that ran, by id, with
- * their number of findings), then drop the kept tables of every rule in `all`.
+ * their number of findings), then drop the kept tables of every rule in `all`. Rule by rule,
+ * each kept table dropped as soon as its rows are in: the findings are never held twice
+ * (in the browser DuckDB's memory only grows, so that would set its peak).
  */
 export async function writeFindings(engine: Engine, ran: ReadonlyMap<string, number>, all: Iterable<string>): Promise<void> {
   const at = starts(ran);
-  const blocks = [...ran.keys()].sort(cmp).filter((id) => (ran.get(id) ?? 0) > 0).map((id) => ({ table: keptTable(id), start: at.get(id) ?? 0 }));
+  const blocks = [...ran.keys()].sort(cmp).filter((id) => (ran.get(id) ?? 0) > 0).map((id) => ({ id, table: keptTable(id), start: at.get(id) ?? 0 }));
   try {
-    await engine.exec(createFindingsFromKeptSql(blocks));
+    await engine.exec(createFindingsFromKeptSql([]));
+    for (const block of blocks) {
+      await engine.exec(insertFindingsFromKeptSql([block]));
+      await dropKept(engine, [block.id]);
+    }
   } finally {
     await dropKept(engine, all);
   }

@@ -35,7 +35,7 @@ export async function loadFiles(engine: Engine, files: readonly (InputFile | Laz
     }
     seen.set(sha256, file.name);
 
-    const fast = await tryLoadTextFast(engine, file, { dateOrder: opts.dateOrder }, opts.textStreaming);
+    const fast = await tryLoadTextFast(engine, file, { dateOrder: opts.dateOrder }, opts.textStreaming, opts.textPartBytes);
     if (fast) {
       progress('parse', 0);
       for (const r of fast.rejects) rejects.push(r);

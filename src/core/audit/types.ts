@@ -31,6 +31,8 @@ export interface LoadOptions {
   onProgress?: (p: LoadProgress) => void;
   /** When a text file is read piece by piece instead of as one string (default: TEXT_STREAMING). */
   textStreaming?: { minBytes: number; chunkBytes: number };
+  /** Parts a text file read whole goes to DuckDB in (bytes; the browser's TEXT_PART_BYTES, tests' small): one part by default. */
+  textPartBytes?: number;
 }
 
 export interface LoadProgress {

@@ -61,6 +61,15 @@ export interface FastTextResult {
 export interface TextStreaming { minBytes: number; chunkBytes: number }
 export const TEXT_STREAMING: TextStreaming = { minBytes: 256 * 1024 * 1024, chunkBytes: 16 * 1024 * 1024 };
 
+/**
+ * Parts for the browser (LoadOptions.textPartBytes): a file read whole can go to DuckDB in
+ * parts of about this many bytes (chars of a decoded text), each typed and stored before the
+ * next is read, so that DuckDB holds the raw cells of one part, never of the whole file. In
+ * the browser DuckDB's memory only grows, so this sets its peak; in Node, where the memory is
+ * given back, one part is faster and is the default.
+ */
+export const TEXT_PART_BYTES = 32 * 1024 * 1024;
+
 /** Bytes decoded to find the header: well over HEAD_CHARS characters in any encoding. */
 const HEAD_BYTES = 4 * HEAD_CHARS + 16;
 
@@ -90,7 +99,7 @@ type TextSource =
  */
 async function loadTextFast(
   engine: Engine, fileName: string, source: TextSource, encoding: string,
-  forced: { type?: SlipTypeId; mapping?: Record<string, string> } | undefined, opts: ParseOptions,
+  forced: { type?: SlipTypeId; mapping?: Record<string, string> } | undefined, opts: ParseOptions, partBytes = Infinity,
 ): Promise<FastTextResult | null> {
   const { delimiter } = source;
   if (source.form === 'text' && source.text.length >= 2 ** 31 - 1) return null;
@@ -107,125 +116,139 @@ async function loadTextFast(
   const width = lastNonEmpty(headerCells) + 1;
   const n = ++seq;
   const raw = `_fast_raw_${n}`;
-  const temps: string[] = [raw];
   const cell = (k: number) => `c${k + 1}`;
   const fileBase = fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
+  const r = (k: number) => `coalesce(${cell(k)}, '')`;
+  const t = (k: number) => `trim(${r(k)})`;
+  const table = ident(def.id);
+  const sourceRow = def.fields.length + 3;
+  const names = [...def.fields.map((f) => f.name), ...META_COLUMNS];
+  let temps: string[] = [raw];
   try {
-    // The record number of a row, the rows SQL reads, and the text of a record for the builder.
+    // What the pre-pass found, the parts of the file DuckDB reads one after another, and the
+    // text of a record for the builder.
     const read = source.form === 'pieces'
       ? await readStream(engine, raw, source, found.headerRow, width)
-      : await readWhole(engine, raw, source, found.headerRow, width);
+      : await readWhole(engine, source, found.headerRow, width, partBytes);
     if (!read) return null;
-    const { tally, rec, base, columns, texts } = read;
-    const sqlRecords = tally.records - found.headerRow - 1 - tally.js.length - tally.blank - tally.totals;
-
-    const r = (k: number) => `coalesce(${cell(k)}, '')`;
-    const t = (k: number) => `trim(${r(k)})`;
-
-    // Each mapped cell: an SQL value and whether SQL read it exactly.
-    const joins: string[] = [];
-    const inner: string[] = [];
-    const values = new Map<string, string>();
-    const oks: string[] = [];
-    for (let col = 0; col < found.columns.length && col < columns; col++) {
-      const name = found.columns[col];
-      const field = name ? def.fields.find((f) => f.name === name) : undefined;
-      if (!field) continue;
-      const v = await fieldSql(engine, field, r(col), t(col), raw, n, col, opts, temps, joins, inner);
-      values.set(field.name, v.value);
-      oks.push(field.required ? `(${v.ok}) AND (${v.value}) IS NOT NULL` : v.ok);
-    }
-    const extras = extrasSql(found.headers, found.columns, width, t);
-    const ok = oks.length ? oks.map((o) => `coalesce(${o}, false)`).join(' AND ') : 'true';
-    const from = `(SELECT *, ${[...inner, `${rec} AS _rec`].join(', ')} FROM ${raw} WHERE ${base}) ${joins.join(' ')}`;
-
+    const { tally, columns, texts } = read;
     await engine.exec(tableDDL(def));
-    const table = ident(def.id);
-    const typed = def.fields.map((f) => `${values.get(f.name) ?? 'NULL'} AS ${ident(f.name)}`);
-    const fastSelect = `SELECT ${typed.join(', ')}, ${lit(fileBase)} AS source_file, '' AS sheet, _rec + 1 AS source_row, ${extras} AS extras
-      FROM ${from} WHERE ${ok}`;
-    const sourceRow = def.fields.length + 3;
 
-    // When the pre-pass sent no record to the builder, SQL usually reads them all: one
-    // statement loads them in file order, each row's check in the same projection as its
-    // values (a separate WHERE would read every cell twice), a row SQL could not read marked
-    // by a negative source_row. Only when there is one are the rows taken back and merged
-    // with the builder's.
-    let sqlJs: number[] | null = null;
-    if (tally.js.length === 0) {
-      const last = Number((await engine.query<{ m: number }>(`SELECT coalesce(max(rowid), -1)::DOUBLE AS m FROM ${table}`))[0].m);
-      await engine.exec(`INSERT INTO ${table} SELECT ${typed.join(', ')}, ${lit(fileBase)}, '', CASE WHEN ${ok} THEN _rec + 1 ELSE -(_rec + 1) END,
-        ${extras} FROM ${from}${joins.length ? ' ORDER BY _rec' : ''}`);
-      sqlJs = (await engine.query<{ r: number }>(`SELECT -source_row - 1 AS r FROM ${table} WHERE rowid > ${last} AND source_row < 0 ORDER BY 1`))
-        .map((x) => Number(x.r));
-      if (sqlJs.length === 0) {
-        return {
-          found,
-          counts: { rows_read: tally.records - found.headerRow - 1, rows_loaded: sqlRecords, rows_rejected: 0, rows_blank: tally.blank, rows_totals: tally.totals },
-          rejects: [],
-        };
-      }
-      await engine.exec(`DELETE FROM ${table} WHERE rowid > ${last}`);
-    }
-    sqlJs ??= (await engine.query<{ r: number }>(`SELECT _rec AS r FROM ${from} WHERE NOT (${ok}) ORDER BY 1`)).map((x) => Number(x.r));
-    const jsRecords = mergeSorted(tally.js, sqlJs);
-
-    // The rows SQL did not read: the builder, on exactly the cells the row parser gives.
-    const rows: Cell[][] = [headerCells];
-    for (const slice of await texts(jsRecords)) rows.push(slice === '' ? [''] : parseDelimited(slice, delimiter)[0]);
-    const built = buildRows({ file: fileBase, sheet: '', encoding, rows }, found.type, 0, found.headers, found.columns, opts);
-    const rowNo = (i: number) => jsRecords[i - 2] + 1;
-    const rejects = built.rejects.map((x) => ({ ...x, source_row: rowNo(x.source_row) }));
-
-    const names = [...def.fields.map((f) => f.name), ...META_COLUMNS];
-    if (built.rows.count > 0) {
-      const stage = `_fast_stage_${n}`;
-      temps.push(stage);
-      const b = built.rows;
-      await engine.loadColumns(stage, names, [
-        ...def.fields.map((f) => b.columns[f.name]),
-        new Array<string | null>(b.count).fill(fileBase), new Array<string | null>(b.count).fill(''),
-        b.source_row.map((x) => String(rowNo(x))), b.extras,
-      ]);
-      const casts = def.fields.map((f) => `CAST(${ident(f.name)} AS ${sqlType(f.kind)})`);
-      await engine.exec(`INSERT INTO ${table} SELECT * FROM (${fastSelect} UNION ALL
-        SELECT ${casts.join(', ')}, source_file, sheet, CAST(source_row AS INTEGER), extras FROM ${stage}) ORDER BY ${sourceRow}`);
-    } else {
-      await engine.exec(`INSERT INTO ${table} ${fastSelect}${joins.length ? ` ORDER BY ${sourceRow}` : ''}`);
-    }
-
-    const c = built.counts;
     const counts: BuildCounts = {
       rows_read: tally.records - found.headerRow - 1,
-      rows_loaded: sqlRecords - sqlJs.length + c.rows_loaded,
-      rows_rejected: c.rows_rejected,
-      rows_blank: tally.blank + c.rows_blank,
-      rows_totals: tally.totals + c.rows_totals,
+      rows_loaded: tally.records - found.headerRow - 1 - tally.js.length - tally.blank - tally.totals,
+      rows_rejected: 0, rows_blank: tally.blank, rows_totals: tally.totals,
     };
+    const rejects: Reject[] = [];
+    let js = 0;
+    for (const part of read.parts) {
+      const { rec, base } = await part.load(raw);
+      // The builder's records of this part (in order: tally.js is).
+      const partJs: number[] = [];
+      while (js < tally.js.length && tally.js[js] < part.to) partJs.push(tally.js[js++]);
+
+      // Each mapped cell: an SQL value and whether SQL read it exactly.
+      const joins: string[] = [];
+      const inner: string[] = [];
+      const values = new Map<string, string>();
+      const oks: string[] = [];
+      for (let col = 0; col < found.columns.length && col < columns; col++) {
+        const name = found.columns[col];
+        const field = name ? def.fields.find((f) => f.name === name) : undefined;
+        if (!field) continue;
+        const v = await fieldSql(engine, field, r(col), t(col), raw, n, col, opts, temps, joins, inner);
+        values.set(field.name, v.value);
+        oks.push(field.required ? `(${v.ok}) AND (${v.value}) IS NOT NULL` : v.ok);
+      }
+      const extras = extrasSql(found.headers, found.columns, width, t);
+      const ok = oks.length ? oks.map((o) => `coalesce(${o}, false)`).join(' AND ') : 'true';
+      const from = `(SELECT *, ${[...inner, `${rec} AS _rec`].join(', ')} FROM ${raw} WHERE ${base}) ${joins.join(' ')}`;
+      const typed = def.fields.map((f) => `${values.get(f.name) ?? 'NULL'} AS ${ident(f.name)}`);
+      const fastSelect = `SELECT ${typed.join(', ')}, ${lit(fileBase)} AS source_file, '' AS sheet, _rec + 1 AS source_row, ${extras} AS extras
+        FROM ${from} WHERE ${ok}`;
+
+      // When the pre-pass sent no record of the part to the builder, SQL usually reads them all:
+      // one statement loads them in file order, each row's check in the same projection as its
+      // values (a separate WHERE would read every cell twice), a row SQL could not read marked
+      // by a negative source_row. Only when there is one are the rows taken back and merged
+      // with the builder's.
+      let sqlJs: number[] | null = null;
+      if (partJs.length === 0) {
+        const last = Number((await engine.query<{ m: number }>(`SELECT coalesce(max(rowid), -1)::DOUBLE AS m FROM ${table}`))[0].m);
+        await engine.exec(`INSERT INTO ${table} SELECT ${typed.join(', ')}, ${lit(fileBase)}, '', CASE WHEN ${ok} THEN _rec + 1 ELSE -(_rec + 1) END,
+          ${extras} FROM ${from}${joins.length ? ' ORDER BY _rec' : ''}`);
+        sqlJs = (await engine.query<{ r: number }>(`SELECT -source_row - 1 AS r FROM ${table} WHERE rowid > ${last} AND source_row < 0 ORDER BY 1`))
+          .map((x) => Number(x.r));
+        if (sqlJs.length > 0) await engine.exec(`DELETE FROM ${table} WHERE rowid > ${last}`);
+      }
+      if (sqlJs === null || sqlJs.length > 0) {
+        sqlJs ??= (await engine.query<{ r: number }>(`SELECT _rec AS r FROM ${from} WHERE NOT (${ok}) ORDER BY 1`)).map((x) => Number(x.r));
+        const jsRecords = mergeSorted(partJs, sqlJs);
+
+        // The rows SQL did not read: the builder, on exactly the cells the row parser gives.
+        const rows: Cell[][] = [headerCells];
+        for (const slice of await texts(jsRecords)) rows.push(slice === '' ? [''] : parseDelimited(slice, delimiter)[0]);
+        const built = buildRows({ file: fileBase, sheet: '', encoding, rows }, found.type, 0, found.headers, found.columns, opts);
+        const rowNo = (i: number) => jsRecords[i - 2] + 1;
+        for (const x of built.rejects) rejects.push({ ...x, source_row: rowNo(x.source_row) });
+
+        if (built.rows.count > 0) {
+          const stage = `_fast_stage_${n}`;
+          temps.push(stage);
+          const b = built.rows;
+          await engine.loadColumns(stage, names, [
+            ...def.fields.map((f) => b.columns[f.name]),
+            new Array<string | null>(b.count).fill(fileBase), new Array<string | null>(b.count).fill(''),
+            b.source_row.map((x) => String(rowNo(x))), b.extras,
+          ]);
+          const casts = def.fields.map((f) => `CAST(${ident(f.name)} AS ${sqlType(f.kind)})`);
+          await engine.exec(`INSERT INTO ${table} SELECT * FROM (${fastSelect} UNION ALL
+            SELECT ${casts.join(', ')}, source_file, sheet, CAST(source_row AS INTEGER), extras FROM ${stage}) ORDER BY ${sourceRow}`);
+        } else {
+          await engine.exec(`INSERT INTO ${table} ${fastSelect}${joins.length ? ` ORDER BY ${sourceRow}` : ''}`);
+        }
+        const c = built.counts;
+        counts.rows_loaded += c.rows_loaded - sqlJs.length;
+        counts.rows_rejected += c.rows_rejected;
+        counts.rows_blank += c.rows_blank;
+        counts.rows_totals += c.rows_totals;
+      }
+      // The part is in: its raw table and dictionaries go before the next part is read.
+      for (const name of temps) await engine.exec(`DROP TABLE IF EXISTS ${name}`);
+      temps = [raw];
+    }
     return { found, counts, rejects };
   } finally {
     for (const name of temps) await engine.exec(`DROP TABLE IF EXISTS ${name}`);
   }
 }
 
-/** The raw table read, what the pre-pass counted, and the text of records for the builder. */
+/** What the pre-pass counted, the parts DuckDB reads, and the text of records for the builder. */
 interface Read {
   tally: Tally;
-  /** SQL for a row's record number, and for the rows of the raw table that are records SQL reads. */
-  rec: string;
-  base: string;
-  /** Cells of the raw table: c1 … c{columns}. */
+  /** Cells of every part's raw table: c1 … c{columns}. */
   columns: number;
+  /** The records below the header in parts, in file order, each read into the raw table when its turn comes. */
+  parts: Part[];
   /** The text of each of these records (in order), without its line break. */
   texts(records: readonly number[]): Promise<string[]>;
 }
 
+interface Part {
+  /** The part holds the records before `to` (and from the end of the previous part). */
+  to: number;
+  /** Reads the part into `table`: SQL for a row's record number, and for the rows that are records SQL reads. */
+  load(table: string): Promise<{ rec: string; base: string }>;
+}
+
 /**
- * The whole text, in one string or as UTF-8 bytes: as it is when every record is one clean
- * line, else line by line. Throws NotUtf8 (having changed nothing) for bytes that are not UTF-8.
+ * The whole text, in one string or as UTF-8 bytes, in parts of about `partBytes` (so that
+ * DuckDB never holds the raw cells of a large file at once): each part as it is when its
+ * records are clean lines, else line by line. Throws NotUtf8 (having changed nothing) for
+ * bytes that are not UTF-8.
  */
 async function readWhole(
-  engine: Engine, table: string, source: Exclude<TextSource, { form: 'pieces' }>, headerRow: number, width: number,
+  engine: Engine, source: Exclude<TextSource, { form: 'pieces' }>, headerRow: number, width: number, partBytes: number,
 ): Promise<Read | null> {
   const { delimiter } = source;
   const tally = newTally();
@@ -234,23 +257,46 @@ async function readWhole(
     : scanUtf8Records(source.bytes, delimiter, headerRow, width, tally);
   if (piece === NOT_UTF8) throw new NotUtf8();
   if (!piece) return null;
-  const skips: number[] = [];
-  for (let r = headerRow + 1; r < tally.records && skips.length <= MAX_VERBATIM_SKIPS; r++) if (piece.status[r] !== SQL) skips.push(r);
-  const verbatim = tally.verbatim && skips.length <= MAX_VERBATIM_SKIPS;
+  const verbatim = tally.verbatim && tally.widestAll <= MAX_FAST_COLUMNS;
   const columns = Math.max(verbatim ? tally.widestAll : tally.widestSql, width, 1);
   if (columns > MAX_FAST_COLUMNS) return null;
+  const size = source.form === 'text' ? source.text.length : source.bytes.length;
   const texts = async (records: readonly number[]) => source.form === 'text'
     ? records.map((r) => source.text.slice(piece.starts[r], piece.ends[r]))
     : records.map((r) => utf8.decode(source.bytes.subarray(piece.starts[r], piece.ends[r])));
-  if (verbatim && await readVerbatim(engine, table, source, delimiter, tally.lineEnd === 2, columns, headerRow + 1, tally.records - headerRow - 1)) {
-    const rec = `(rowid + ${headerRow + 1})`;
-    return { tally, rec, base: skips.length ? `${rec} NOT IN (${skips.join(', ')})` : 'true', columns, texts };
-  }
-  const lines = source.form === 'text'
-    ? await engine.registerText!(linesOf(source.text, piece, delimiter))
-    : await engine.registerBytes!(linesOfBytes(source.bytes, piece, delimiter));
-  await readLines(engine, table, lines, delimiter, columns);
-  return { tally, rec: 'recno', base: 'true', columns, texts };
+
+  const first = headerRow + 1;
+  const bounds = [first];
+  for (let r = first + 1; r < tally.records; r++) if (piece.starts[r] - piece.starts[bounds[bounds.length - 1]] >= partBytes) bounds.push(r);
+  bounds.push(Math.max(first, tally.records));
+  const whole = bounds.length === 2;
+  const parts = bounds.slice(1).map((to, k): Part => {
+    const from = bounds[k];
+    return {
+      to,
+      async load(table) {
+        const skips: number[] = [];
+        for (let r = from; r < to && skips.length <= MAX_VERBATIM_SKIPS; r++) if (piece.status[r] !== SQL) skips.push(r);
+        if (verbatim && skips.length <= MAX_VERBATIM_SKIPS) {
+          // One part: the file (or its text) as it is; several: each its own range of it.
+          const end = to < tally.records ? piece.starts[to] : size;
+          const content = whole ? source : source.form === 'text'
+            ? { text: source.text.slice(piece.starts[from], end) }
+            : { bytes: source.bytes.subarray(piece.starts[from], end), handle: source.handle, range: [piece.starts[from], end] as const };
+          if (await readVerbatim(engine, table, content, delimiter, tally.lineEnd === 2, columns, whole ? first : 0, to - from)) {
+            const rec = `(rowid + ${from})`;
+            return { rec, base: skips.length ? `${rec} NOT IN (${skips.join(', ')})` : 'true' };
+          }
+        }
+        const lines = source.form === 'text'
+          ? await engine.registerText!(linesOf(source.text, piece, delimiter, from, to))
+          : await engine.registerBytes!(linesOfBytes(source.bytes, piece, delimiter, from, to));
+        await readLines(engine, table, lines, delimiter, columns);
+        return { rec: 'recno', base: 'true' };
+      },
+    };
+  });
+  return { tally, columns, parts, texts };
 }
 
 /**
@@ -278,6 +324,7 @@ async function readStream(
     return null;
   }
   await readLines(engine, table, registered, source.delimiter, columns);
+  const loaded: Part = { to: tally.records, load: async () => ({ rec: 'recno', base: 'true' }) };
   const texts = async (records: readonly number[]) => {
     const wanted = new Set(records.filter((r) => !kept.has(r)));
     if (wanted.size) {
@@ -288,7 +335,7 @@ async function readStream(
     }
     return records.map((r) => kept.get(r) ?? '');
   };
-  return { tally, rec: 'recno', base: 'true', columns, texts };
+  return { tally, columns, parts: [loaded], texts };
 }
 
 /** A strict UTF-8 decode met a byte it cannot read: the file is GB18030 (as decodeText decides). */
@@ -356,14 +403,14 @@ const CSV_OPTIONS = `header = false, quote = '"', escape = '"', null_padding = t
  * see exactly the records the pre-pass counted.
  */
 async function readVerbatim(
-  engine: Engine, table: string, content: { text?: string; bytes?: Uint8Array; handle?: unknown }, delimiter: string, crlf: boolean,
-  columns: number, skip: number, expected: number,
+  engine: Engine, table: string, content: { text?: string; bytes?: Uint8Array; handle?: unknown; range?: readonly [number, number] },
+  delimiter: string, crlf: boolean, columns: number, skip: number, expected: number,
 ): Promise<boolean> {
   // The file itself when the engine reads it, else its bytes (kept when there is no text: the
   // builder's records are read from them afterwards), else the text.
-  const registered = (content.handle !== undefined && content.bytes && engine.registerHandle ? await engine.registerHandle(content.handle) : null)
+  const registered = (content.handle !== undefined && content.bytes && engine.registerHandle ? await engine.registerHandle(content.handle, content.range) : null)
     ?? (content.bytes && engine.registerBytes
-      ? await engine.registerBytes(content.bytes, content.text === undefined)
+      ? await engine.registerBytes(content.bytes, content.text === undefined || content.range !== undefined)
       : await engine.registerText!(content.text!));
   try {
     await engine.exec(`CREATE TEMP TABLE ${table} AS SELECT * FROM read_csv(${lit(registered.path)}, columns = {${csvColumns(columns)}},
@@ -380,25 +427,25 @@ async function readVerbatim(
   return false;
 }
 
-/** The records of a piece SQL reads, each as one clean line `record number, cells…`. */
-function linesOf(text: string, piece: Piece, delimiter: string): string {
+/** The records of a piece SQL reads (those numbered from … to, if given), each as one clean line `record number, cells…`. */
+function linesOf(text: string, piece: Piece, delimiter: string, from = piece.first, to = piece.first + piece.count): string {
   const parts: string[] = [];
-  for (let k = 0; k < piece.count; k++) {
+  for (let k = from - piece.first; k < to - piece.first; k++) {
     if (piece.status[k] === SQL) parts.push(`${piece.first + k}${delimiter}`, text.slice(piece.starts[k], piece.ends[k]), '\n');
   }
   return parts.join('');
 }
 
 /** linesOf for a text held as UTF-8 bytes, the record numbers written in ASCII. */
-function linesOfBytes(bytes: Uint8Array, piece: Piece, delimiter: string): Uint8Array {
+function linesOfBytes(bytes: Uint8Array, piece: Piece, delimiter: string, from: number, to: number): Uint8Array {
   const d = delimiter.charCodeAt(0);
   let size = 0;
-  for (let k = 0; k < piece.count; k++) {
+  for (let k = from - piece.first; k < to - piece.first; k++) {
     if (piece.status[k] === SQL) size += String(piece.first + k).length + 2 + piece.ends[k] - piece.starts[k];
   }
   const out = new Uint8Array(size);
   let at = 0;
-  for (let k = 0; k < piece.count; k++) {
+  for (let k = from - piece.first; k < to - piece.first; k++) {
     if (piece.status[k] !== SQL) continue;
     const no = String(piece.first + k);
     for (let c = 0; c < no.length; c++) out[at++] = no.charCodeAt(c);
@@ -440,14 +487,14 @@ function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
  * `streaming.minBytes` or more is read piece by piece when the engine can take pieces.
  */
 export async function tryLoadTextFast(
-  engine: Engine, file: InputFile, opts: ParseOptions, streaming: TextStreaming = TEXT_STREAMING,
+  engine: Engine, file: InputFile, opts: ParseOptions, streaming: TextStreaming = TEXT_STREAMING, partBytes = Infinity,
 ): Promise<(FastTextResult & { encoding: string }) | null> {
   if (!engine.registerText || sniffFormat(file.name, file.bytes) !== 'text') return null;
   const forced = file.type || file.mapping ? { type: file.type, mapping: file.mapping } : undefined;
   if (engine.registerTextChunks && file.bytes.length >= streaming.minBytes) return loadStreamed(engine, file, forced, opts, streaming.chunkBytes);
   if (file.bytes.length > MAX_FILE_BYTES) return null;
   if (engine.registerBytes) {
-    const direct = await loadUtf8(engine, file, forced, opts);
+    const direct = await loadUtf8(engine, file, forced, opts, partBytes);
     if (direct) return direct;
   }
   const prepared = prepareText(file.name, file.bytes);
@@ -456,7 +503,7 @@ export async function tryLoadTextFast(
     form: 'text', text: prepared.text, delimiter: prepared.delimiter,
     bytes: prepared.utf8Bytes ? file.bytes : undefined, handle: prepared.utf8Bytes ? file.handle : undefined,
   };
-  const result = await loadTextFast(engine, file.name, source, prepared.encoding, forced, opts);
+  const result = await loadTextFast(engine, file.name, source, prepared.encoding, forced, opts, partBytes);
   return result && { ...result, encoding: prepared.encoding };
 }
 
@@ -467,6 +514,7 @@ export async function tryLoadTextFast(
  */
 async function loadUtf8(
   engine: Engine, file: InputFile, forced: { type?: SlipTypeId; mapping?: Record<string, string> } | undefined, opts: ParseOptions,
+  partBytes: number,
 ): Promise<(FastTextResult & { encoding: string }) | null> {
   const { bytes } = file;
   const layout = textLayout(bytes);
@@ -484,7 +532,7 @@ async function loadUtf8(
   if (start.skip > 0) return null;
   const source: TextSource = { form: 'utf8', bytes, handle: file.handle, head, partial, delimiter: start.delimiter };
   try {
-    const result = await loadTextFast(engine, file.name, source, layout.encoding, forced, opts);
+    const result = await loadTextFast(engine, file.name, source, layout.encoding, forced, opts, partBytes);
     return result && { ...result, encoding: layout.encoding };
   } catch (e) {
     if (e instanceof NotUtf8) return null;

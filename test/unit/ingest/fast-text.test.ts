@@ -31,7 +31,9 @@ function rowByRow(engine: Engine): Engine {
 interface Compared { fast: LoadReport; slow: LoadReport; loaded: number; streamed: number }
 
 /** Loads `files` both ways into one engine and compares the typed tables there. */
-async function compare(engine: Engine, files: InputFile[], dateOrder?: 'dmy', textStreaming?: LoadOptions['textStreaming']): Promise<Compared> {
+async function compare(
+  engine: Engine, files: InputFile[], dateOrder?: 'dmy', textStreaming?: LoadOptions['textStreaming'], textPartBytes?: number,
+): Promise<Compared> {
   for (const t of SLIP_TYPES) {
     await engine.exec(`DROP TABLE IF EXISTS ${ident(t.id)}`);
     await engine.exec(`DROP TABLE IF EXISTS ${ident(`slow_${t.id}`)}`);
@@ -47,7 +49,7 @@ async function compare(engine: Engine, files: InputFile[], dateOrder?: 'dmy', te
   }
   let streamed = 0;
   const counted: Engine = { ...engine, registerTextChunks: async (chunks) => { streamed++; return engine.registerTextChunks!(chunks); } };
-  const fast = await loadFiles(counted, files, { dateOrder, textStreaming });
+  const fast = await loadFiles(counted, files, { dateOrder, textStreaming, textPartBytes });
   let loaded = 0;
   for (const id of present) {
     const diff = await engine.query<{ n: number }>(`SELECT (SELECT count(*) FROM (SELECT * FROM ${ident(id)} EXCEPT ALL SELECT * FROM ${ident(`slow_${id}`)}))::INTEGER
@@ -173,6 +175,31 @@ describe('what DuckDB is handed', () => {
   }, 60_000);
 });
 
+describe('bulk text path in small parts gives the same answers (native)', () => {
+  test('the awkward files in parts of 100 bytes; sample data, text fixtures and the straddling file in parts of 4,096', async () => {
+    await compare(engine, AWKWARD, undefined, undefined, 100);
+    await compare(engine, [...filesIn('sample-data'), ...filesIn('test/fixtures/text'), straddling()], undefined, undefined, 4096);
+  }, 120_000);
+
+  test('benchmark data, UTF-8 and GBK, in parts of 64 kB', async () => {
+    const { loaded } = await compare(engine, filesIn(dir), undefined, undefined, 65_536);
+    expect(loaded).toBeGreaterThan(15_000);
+  }, 120_000);
+
+  test('each part is its own range of the file (and DuckDB reads one part at a time)', async () => {
+    const ranges: number[] = [];
+    const spy: Engine = {
+      ...engine,
+      registerBytes: async (bytes, keep) => { ranges.push(bytes.length); return engine.registerBytes!(bytes, keep); },
+    };
+    const file = filesIn(dir).find((f) => f.name === 'outbound.csv')!;
+    await compare(spy, [file], undefined, undefined, 256 * 1024);
+    expect(ranges.length).toBeGreaterThan(3);
+    expect(Math.max(...ranges)).toBeLessThan(256 * 1024 + 1024);
+    expect(ranges.reduce((a, b) => a + b, 0)).toBeLessThan(file.bytes.length);
+  }, 60_000);
+});
+
 describe('bulk text path read piece by piece gives the same answers (native)', () => {
   const tiny = { minBytes: 0, chunkBytes: 4096 };
 
@@ -233,5 +260,10 @@ describe('bulk text path on DuckDB-WASM', () => {
   test('sample data and the awkward files', async () => {
     await compare(wasm, filesIn('sample-data'));
     for (const f of AWKWARD) await compare(wasm, [f]);
+  }, 120_000);
+
+  test('in parts: sample data, and benchmark data in parts of 256 kB', async () => {
+    await compare(wasm, filesIn('sample-data'), undefined, undefined, 4096);
+    await compare(wasm, filesIn(dir).filter((f) => f.name === 'outbound.csv' || f.name === 'outbound-gbk.csv'), undefined, undefined, 256 * 1024);
   }, 120_000);
 });

@@ -89,7 +89,7 @@ export const unmatched: KindModule<UnmatchedSettings> = {
     const hits = s.against.filter((t) => env.loaded.has(t)).flatMap((t) => s.match.map((mp) =>
       `SELECT s._rid FROM _rows s JOIN ${ident(t)} p ON trim(s.${ident(mp.left)}) = trim(p.${ident(mp.right)})
     WHERE trim(s.${ident(mp.left)}) <> ''${pwhere}`));
-    const rows = `_rows AS (SELECT s.*, s.rowid AS _rid FROM ${ident(s.from)} s${s.where ? ` WHERE ${exprSql(s.where, scope, env)}` : ''})`;
+    const rows = `_rows AS NOT MATERIALIZED (SELECT s.*, s.rowid AS _rid FROM ${ident(s.from)} s${s.where ? ` WHERE ${exprSql(s.where, scope, env)}` : ''})`;
     const hit = `_hit AS (${hits.join('\n  UNION\n  ')})`;
     const amount = s.amount ?? defaultAmount(scope);
     const select = findingSelect(rule, env, {
