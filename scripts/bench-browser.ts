@@ -58,6 +58,8 @@ export interface MemoryPeak {
   pss: number;
   /** Peak RSS of the renderer process alone (page + DuckDB worker + wasm heap). */
   renderer: number;
+  /** The renderer's RSS at the start: the page open and DuckDB-WASM ready, before the work (files). */
+  rendererStart: number;
 }
 
 export interface BrowserBench {
@@ -110,9 +112,10 @@ function kib(text: string, key: string): number {
  * costs ~0.1 s of CPU, which at 10 Hz would take a core away from the browser.
  */
 async function sampleMemory<T>(work: () => Promise<T>): Promise<{ value: T; peak: MemoryPeak }> {
-  const peak: MemoryPeak = { rss: 0, pss: 0, renderer: 0 };
+  const peak: MemoryPeak = { rss: 0, pss: 0, renderer: 0, rendererStart: -1 };
   const page = 4096;
   let ticks = 0;
+  let started = false;
   const tick = () => {
     const withPss = ticks++ % 10 === 0;
     let rss = 0, pss = 0;
@@ -122,7 +125,10 @@ async function sampleMemory<T>(work: () => Promise<T>): Promise<{ value: T; peak
         const r = Number(readFileSync(`/proc/${p.pid}/statm`, 'utf8').split(' ')[1]) * page;
         rss += r;
         if (withPss) pss += kib(readFileSync(`/proc/${p.pid}/smaps_rollup`, 'utf8'), 'Pss');
-        if (r > peak.renderer && readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('--type=renderer')) peak.renderer = r;
+        if ((!started || r > peak.renderer) && readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('--type=renderer')) {
+          peak.renderer = Math.max(peak.renderer, r);
+          if (!started) peak.rendererStart = Math.max(peak.rendererStart, r);
+        }
       } catch {
         // Gone meanwhile.
       }
@@ -131,6 +137,7 @@ async function sampleMemory<T>(work: () => Promise<T>): Promise<{ value: T; peak
     peak.pss = Math.max(peak.pss, pss);
   };
   tick();
+  started = true;
   const timer = setInterval(tick, 200);
   try {
     const value = await work();

@@ -567,6 +567,9 @@ function printBrowser(
       say(`  as-of → ${i.asOfTo}: ${s(i.asOfMs)} s; ${i.param}: ${s(i.paramMs)} s; filter ${i.filter}: ${s(i.filterMs)} s; sort by amount: ${s(i.sortMs)} s`);
       say(`  interactions: longest main-thread task ${i.longestTaskMs.toFixed(0)} ms, peak PSS ${mb(i.memory.pss)} MB, renderer ${mb(i.memory.renderer)} MB`);
     }
+    const m = w.memory;
+    const x = (b: number) => `${(b / r.utf.bytes).toFixed(1)}×`;
+    say(`  memory against the input (${mb(r.utf.bytes)} MB): renderer peak ${mb(m.renderer)} MB = ${x(m.renderer)}; above the opened page (${mb(m.rendererStart)} MB, DuckDB-WASM ready) ${mb(m.renderer - m.rendererStart)} MB = ${x(m.renderer - m.rendererStart)}; all Chromium processes, PSS ${mb(m.pss)} MB = ${x(m.pss)}`);
     say(`  page: ${w.pageMemory}`);
   }
 }

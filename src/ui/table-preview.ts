@@ -5,12 +5,14 @@
  */
 import type { TableReport } from '../core/audit/types';
 import { readFile } from '../core/ingest/read-file';
+import { loadCodepages } from '../core/ingest/excel';
 import { cellText, HEADER_SEARCH_ROWS } from '../core/ingest/header';
 import type { TablePreview } from './rpc';
 
 const SAMPLE_ROWS = 5;
 
-export function previewTable(name: string, bytes: Uint8Array, report: TableReport): TablePreview | null {
+export async function previewTable(name: string, bytes: Uint8Array, report: TableReport): Promise<TablePreview | null> {
+  await loadCodepages();
   const read = readFile(name, bytes);
   const table = read.ok ? read.tables.find((t) => t.sheet === report.sheet) : undefined;
   if (!table) return null;

@@ -33,16 +33,18 @@ function freePort(): Promise<number> {
 }
 
 /** Builds the app, serves it and starts Chromium. */
-export async function startApp(prefix: string): Promise<App> {
+export async function startApp(
+  prefix: string, opts: { headers?: Record<string, string>; args?: string[] } = {},
+): Promise<App> {
   const work = mkdtempSync(join(tmpdir(), prefix));
   const outDir = join(work, 'dist');
   await promisify(execFile)('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn']);
   const port = await freePort();
-  const server: PreviewServer = await preview({ build: { outDir }, preview: { port, strictPort: true, host: '127.0.0.1', open: false }, logLevel: 'warn' });
+  const server: PreviewServer = await preview({ build: { outDir }, preview: { port, strictPort: true, host: '127.0.0.1', open: false, headers: opts.headers }, logLevel: 'warn' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+      '--disable-component-update', '--disable-sync', ...(opts.args ?? [])],
   });
   return {
     origin: `http://127.0.0.1:${port}`,

@@ -4,8 +4,6 @@
  * files are measured and refused before SheetJS allocates for them.
  */
 import * as XLSX from '@e965/xlsx';
-// Codepage tables: BIFF5 files store text in the writer's ANSI codepage (936 = GBK on Chinese Windows).
-import * as cptable from '@e965/xlsx/dist/cpexcel.full';
 import type { RawTable, ReadResult, Refusal } from '../types';
 import { listZipEntries, sniffFormat, type SniffedFormat, type ZipEntry } from './sniff';
 import { checkInflate } from './inflate-check';
@@ -13,7 +11,21 @@ import { sheetRows } from './excel-cells';
 
 export { serialToIso } from './excel-cells';
 
-XLSX.set_cptable(cptable);
+let codepages: Promise<void> | null = null;
+let codepagesReady = false;
+
+/**
+ * Loads SheetJS's codepage tables, which old workbooks need (BIFF5 stores text in the writer's
+ * ANSI codepage: 936 = GBK on Chinese Windows). Half a megabyte that takes ~0.15 s to load, so
+ * it is loaded only when a workbook is read: await this before readFile or readWorkbook of one.
+ */
+export function loadCodepages(): Promise<void> {
+  codepages ??= import('@e965/xlsx/dist/cpexcel.full').then((cptable) => {
+    XLSX.set_cptable(cptable);
+    codepagesReady = true;
+  });
+  return codepages;
+}
 
 /** Entry points SheetJS exports at run time but leaves out of its typings. */
 interface SheetJsParsers {
@@ -364,6 +376,7 @@ function readMarkup(file: string, bytes: Uint8Array, format: 'html' | 'spreadshe
  * exhausting memory.
  */
 export function readWorkbook(name: string, bytes: Uint8Array): ReadResult {
+  if (!codepagesReady) throw new Error('readWorkbook: await loadCodepages() first');
   const file = baseName(name);
   const format = sniffFormat(name, bytes);
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;

@@ -4,7 +4,7 @@
  * answer with a value or a reason, never an exception, and lose nothing.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeText } from '../../../src/core/ingest/decode';
 import { parseDelimited, parseDelimitedBounded } from '../../../src/core/ingest/csv';
 import { readTextFile } from '../../../src/core/ingest/text-reader';
@@ -16,6 +16,10 @@ import { readFile } from '../../../src/core/ingest/read-file';
 import { toCsv, neutraliseFormula } from '../../../src/core/audit/csv-out';
 import { SLIP_TYPES } from '../../../src/core/schema/slip-types';
 import type { Cell, FieldDef, RawTable, SlipTypeDef } from '../../../src/core/types';
+import { loadCodepages } from '../../../src/core/ingest/excel';
+
+// Workbooks are read below: the codepage tables first, as the loader does.
+beforeAll(loadCodepages);
 
 const RUNS = { numRuns: 300 };
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkInflate } from '../../../src/core/ingest/inflate-check';
 import { readFile } from '../../../src/core/ingest/read-file';
 import { buildRows } from '../../../src/core/ingest/build';
@@ -11,6 +11,10 @@ import { loadFiles } from '../../../src/core/audit/load';
 import type { Engine } from '../../../src/core/engine';
 import type { RawTable } from '../../../src/core/types';
 import { mutant, sampleSeeds } from './mutate';
+import { loadCodepages } from '../../../src/core/ingest/excel';
+
+// Workbooks are read below: the codepage tables first, as the loader does.
+beforeAll(loadCodepages);
 
 describe('an xlsx with a few flipped bits hung SheetJS inflating a damaged deflate stream', () => {
   it('is refused as corrupt at once (fuzz seed 42, input 709)', () => {

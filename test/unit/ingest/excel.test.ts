@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as XLSX from '@e965/xlsx';
 import { declaresEntities, decodeMarkup, inspectBiff, readWorkbook, serialToIso } from '../../../src/core/ingest/excel';
 import type { Cell, RawTable, ReadResult } from '../../../src/core/types';
 import { CONTENT_TYPES, WORKBOOK_XML, makeZip } from './zip-fixture';
+import { loadCodepages } from '../../../src/core/ingest/excel';
+
+// Workbooks are read below: the codepage tables first, as the loader does.
+beforeAll(loadCodepages);
 
 const fixture = (f: string) => new Uint8Array(readFileSync(new URL(`../../fixtures/excel/${f}`, import.meta.url)));
 const utf8 = (s: string) => new TextEncoder().encode(s);

@@ -1,8 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from '../../../src/core/ingest/read-file';
 import type { ReadResult } from '../../../src/core/types';
+import { loadCodepages } from '../../../src/core/ingest/excel';
+
+// Workbooks are read below: the codepage tables first, as the loader does.
+beforeAll(loadCodepages);
 
 const fixture = (dir: string, f: string) => new Uint8Array(readFileSync(new URL(`../../fixtures/${dir}/${f}`, import.meta.url)));
 
