@@ -58,3 +58,21 @@ export async function readWhole(path: string): Promise<Uint8Array> {
     await handle.close();
   }
 }
+
+/** A file as it was when it was read: enough to tell that it changed afterwards. */
+export interface SeenFile { path: string; name: string; size: number; mtimeMs: number }
+
+export async function seenFile(path: string, name: string): Promise<SeenFile> {
+  const s = await stat(path);
+  return { path, name, size: s.size, mtimeMs: s.mtimeMs };
+}
+
+/** Names of the files whose size or time of change is no longer what it was (or that are gone). */
+export async function changedSince(seen: readonly SeenFile[]): Promise<string[]> {
+  const changed: string[] = [];
+  for (const f of seen) {
+    const now = await stat(f.path).catch(() => null);
+    if (!now || now.size !== f.size || now.mtimeMs !== f.mtimeMs) changed.push(f.name);
+  }
+  return changed;
+}

@@ -4,7 +4,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCli, UsageError, USAGE, type CliOptions } from './args';
-import { collectFiles, readRuleFiles, readWhole } from './files';
+import { changedSince, collectFiles, readRuleFiles, readWhole, seenFile, type SeenFile } from './files';
 import { createEngine } from './engine';
 import { loadFiles } from '../core/audit/load';
 import { runAudit } from '../core/audit/audit';
@@ -58,14 +58,18 @@ async function main(argv: string[]): Promise<number> {
   // Each file is read (and hashed once, for the evidence and the loader) when its turn comes,
   // and let go after loading: a year of exports is never in memory all at once.
   const inputEvidence: { name: string; size: number; sha256: string }[] = [];
+  // The engine may read a file itself (its path is the handle) after it was hashed: its size
+  // and time of change before reading, checked again once everything is loaded.
+  const seen: SeenFile[] = [];
   const inputs: LazyInputFile[] = files.map((f, i) => ({
     name: f.name,
     async read(): Promise<InputFile> {
+      seen.push(await seenFile(f.path, f.name));
       const bytes = await readWhole(f.path);
       const sha256 = sha256File(bytes);
       inputEvidence[i] = { name: f.name, size: bytes.length, sha256 };
       const forced = opts.types.find((t) => resolve(t.file) === f.path || basename(t.file) === f.name);
-      return { name: f.name, bytes, type: forced?.type, sha256 };
+      return { name: f.name, bytes, type: forced?.type, sha256, handle: f.path };
     },
   }));
 
@@ -84,6 +88,10 @@ async function main(argv: string[]): Promise<number> {
         }
       },
     });
+    for (const name of await changedSince(seen)) {
+      process.stderr.write(`error: ${name} changed while it was being read; run the audit again on files that are not being written\n`);
+      return 2;
+    }
     for (const t of load.tables) {
       const where = t.sheet ? `${t.name} [${t.sheet}]` : t.name;
       if (t.status === 'loaded') {

@@ -51,6 +51,13 @@ export async function createNodeEngine(opts: { plain?: boolean } = {}): Promise<
       writeFileSync(path, bytes);
       return { path, release: async () => { rmSync(path, { force: true }); } };
     },
+    async registerHandle(handle, range) {
+      // The command line's inputs are files on disk (their path is the handle): DuckDB reads
+      // the file itself instead of a copy written to the scratch folder. The command line
+      // checks afterwards that no input changed while it was read.
+      if (typeof handle !== 'string' || range) return null;
+      return { path: handle, release: async () => {} };
+    },
     async registerTextChunks(chunks) {
       scratch ??= mkdtempSync(join(tmpdir(), 'slip-audit-'));
       const path = join(scratch, `text-${++textSeq}.csv`);

@@ -185,3 +185,34 @@ describe('CLI exit status', () => {
     expect(broken.stderr).toMatch(/custom\.broken\.yaml:\d+:\d+: /);
   });
 });
+
+describe('inputs DuckDB reads from disk itself', () => {
+  test('the native engine reads an input by its path, and a change after reading is noticed', async () => {
+    const { createNodeEngine } = await import('../../src/engine/duckdb-node');
+    const { changedSince, seenFile } = await import('../../src/cli/files');
+    const dir = mkdtempSync(join(tmpdir(), 'slip-seen-'));
+    try {
+      const path = join(dir, 'a.csv');
+      writeFileSync(path, 'x,y\n1,2\n');
+      const engine = await createNodeEngine();
+      try {
+        const registered = await engine.registerHandle!(path);
+        expect(registered?.path).toBe(path);
+        expect(await engine.registerHandle!(path, [0, 4])).toBeNull();
+        expect(await engine.registerHandle!(new Uint8Array(1))).toBeNull();
+        const rows = await engine.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM read_csv('${path}')`);
+        expect(rows[0].n).toBe(1);
+      } finally {
+        await engine.close();
+      }
+      const seen = [await seenFile(path, 'a.csv')];
+      expect(await changedSince(seen)).toEqual([]);
+      writeFileSync(path, 'x,y\n1,2\n3,4\n');
+      expect(await changedSince(seen)).toEqual(['a.csv']);
+      rmSync(path);
+      expect(await changedSince(seen)).toEqual(['a.csv']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -34,7 +34,9 @@ export async function fieldSql(
   const type = sqlType(field.kind);
   if (field.kind === 'text') return { value: `NULLIF(${trimmed}, '')`, ok: 'true' };
   if (field.kind === 'number') {
-    inner.push(`CASE WHEN regexp_full_match(${raw}, '${NUMBER_FORM}') THEN CAST(replace(replace(${raw}, ',', ''), '¥', '') AS ${type}) END AS _v${col}`);
+    // Most numbers have no group separator or ¥: cast as they are (replace copies every string).
+    const digits = `CASE WHEN contains(${raw}, ',') OR contains(${raw}, '¥') THEN replace(replace(${raw}, ',', ''), '¥', '') ELSE ${raw} END`;
+    inner.push(`CASE WHEN regexp_full_match(${raw}, '${NUMBER_FORM}') THEN CAST(${digits} AS ${type}) END AS _v${col}`);
     return { value: `_v${col}`, ok: `_v${col} IS NOT NULL OR ${raw} = '' OR regexp_full_match(${raw}, '${DASHES_FORM}')` };
   }
   // Year-month-day dates and times are read by a cast where the pattern guarantees the builder's reading.
