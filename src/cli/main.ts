@@ -55,8 +55,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  // Each file is read (and hashed once, for the evidence and the loader) when its turn comes,
-  // and let go after loading: a year of exports is never in memory all at once.
+  // Each file is read (and hashed once, for the evidence and the loader) while the one before
+  // it loads, and let go after loading: a year of exports is never in memory all at once.
   const inputEvidence: { name: string; size: number; sha256: string }[] = [];
   // The engine may read a file itself (its path is the handle) after it was hashed: its size
   // and time of change before reading, checked again once everything is loaded.

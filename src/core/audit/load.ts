@@ -15,18 +15,32 @@ import { tryLoadTextFast } from '../ingest/fast-text';
 import { appendRows } from './tables';
 import { sha256Hex } from './hash';
 
-/** Load files one after another (each file's bytes can be released once it is in the engine). */
+/**
+ * Load files one after another (each file's bytes can be released once it is in the engine;
+ * a lazy file is read while the one before it loads).
+ */
 export async function loadFiles(engine: Engine, files: readonly (InputFile | LazyInputFile)[], opts: LoadOptions = {}): Promise<LoadReport> {
   const tables: TableReport[] = [];
   const rejects: Reject[] = [];
   const seen = new Map<string, string>();
 
+  // A lazy file is read (from disk, hashed) while the one before it loads: the reading and the
+  // engine's work overlap, at the cost of holding two files' bytes for a while.
+  const reading = (index: number): Promise<InputFile> | null => {
+    const entry = files[index];
+    if (!entry) return null;
+    const read = 'read' in entry ? entry.read() : Promise.resolve(entry);
+    read.catch(() => {});
+    return read;
+  };
+  let next = reading(0);
   for (let index = 0; index < files.length; index++) {
     const entry = files[index];
     const progress = (phase: 'read' | 'parse' | 'load', rows: number) =>
       opts.onProgress?.({ file: entry.name, phase, rows, index, total: files.length });
     progress('read', 0);
-    const file = 'read' in entry ? await entry.read() : entry;
+    const file = await next!;
+    next = reading(index + 1);
     const sha256 = file.sha256 ?? await sha256Hex(file.bytes);
     const base = emptyReport(file.name, sha256);
 

@@ -18,8 +18,9 @@ export interface InputFile {
 }
 
 /**
- * An input read only when its turn comes: the loader lets each file's bytes go before
- * reading the next, so an audit of several gigabytes holds one file at a time.
+ * An input read only when its turn comes (while the file before it loads): the loader lets
+ * each file's bytes go once it is loaded, so an audit of several gigabytes holds at most two
+ * files at a time.
  */
 export interface LazyInputFile {
   name: string;
