@@ -19,6 +19,9 @@
  * A plain UTF-8 file (no BOM, no `sep=` line) is never decoded as a whole: the pre-pass walks
  * its bytes (fast-utf8-scan.ts), checking on the way that they are UTF-8, and DuckDB reads the
  * file's own bytes; only the head (to find the header) and the builder's records are decoded.
+ *
+ * Here: finding the header, typing the rows in SQL and merging the builder's. The pre-pass and
+ * handing the records to DuckDB: fast-text-read.ts; the SQL of one cell: fast-text-sql.ts.
  */
 import type { Engine } from '../engine';
 import type { Cell, ParseOptions, Reject, SlipTypeId } from '../types';
@@ -29,20 +32,15 @@ import { parseDelimited, parseDelimitedBounded } from './csv';
 import { cellText, detectTable, HEADER_SEARCH_ROWS } from './header';
 import { MAX_CELL_CHARS, MAX_CELLS_PER_ROW, prepareText, textStart } from './text-reader';
 import { refusedText, textLayout, type TextLayout } from './decode';
-import type { Delimiter } from './csv';
 import { MAX_FILE_BYTES } from './read-file';
 import { sniffFormat } from './sniff';
 import type { InputFile } from '../audit/types';
-import { parseValue } from './values';
 import { slipTypeDef } from '../schema/slip-types';
 import { META_COLUMNS, sqlType, tableDDL } from '../audit/tables';
 import { ident, lit } from '../sql/sql';
 import { extrasSql, fieldSql } from './fast-text-sql';
-import { CR, JS, newTally, scanRecords, SQL, type Piece, type Tally } from './fast-text-scan';
-import { NOT_UTF8, scanUtf8Records } from './fast-utf8-scan';
+import { NotUtf8, readStream, readWhole, type TextSource } from './fast-text-read';
 
-/** Widest table handed to DuckDB; wider files (rare, or hostile) take the row-by-row path. */
-const MAX_FAST_COLUMNS = 512;
 /** Text read to find the header row: far more than 20 records of any real export. */
 const HEAD_CHARS = 1024 * 1024;
 
@@ -74,22 +72,6 @@ export const TEXT_PART_BYTES = 32 * 1024 * 1024;
 const HEAD_BYTES = 4 * HEAD_CHARS + 16;
 
 let seq = 0;
-
-/** Most records the verbatim path leaves out by number (blank, totals, builder rows); beyond, records are copied. */
-const MAX_VERBATIM_SKIPS = 1000;
-
-/**
- * A text export: a UTF-8 file as its bytes (never decoded as a whole), any other as one string,
- * or (too large for one) its bytes, decoded piece by piece.
- */
-type TextSource =
-  | {
-    form: 'text'; text: string; delimiter: Delimiter;
-    /** The file's bytes and its handle (InputFile.handle), when they are `text` in UTF-8. */
-    bytes?: Uint8Array; handle?: unknown;
-  }
-  | { form: 'utf8'; bytes: Uint8Array; handle?: unknown; head: string; partial: boolean; delimiter: Delimiter }
-  | { form: 'pieces'; bytes: Uint8Array; layout: TextLayout; skip: number; head: string; partial: boolean; delimiter: Delimiter; chunkBytes: number };
 
 /**
  * Loads a text export through the engine's CSV reader. Returns null, having changed nothing
@@ -220,255 +202,6 @@ async function loadTextFast(
     return { found, counts, rejects };
   } finally {
     for (const name of temps) await engine.exec(`DROP TABLE IF EXISTS ${name}`);
-  }
-}
-
-/** What the pre-pass counted, the parts DuckDB reads, and the text of records for the builder. */
-interface Read {
-  tally: Tally;
-  /** Cells of every part's raw table: c1 … c{columns}. */
-  columns: number;
-  /** The records below the header in parts, in file order, each read into the raw table when its turn comes. */
-  parts: Part[];
-  /** The text of each of these records (in order), without its line break. */
-  texts(records: readonly number[]): Promise<string[]>;
-}
-
-interface Part {
-  /** The part holds the records before `to` (and from the end of the previous part). */
-  to: number;
-  /** Reads the part into `table`: SQL for a row's record number, and for the rows that are records SQL reads. */
-  load(table: string): Promise<{ rec: string; base: string }>;
-}
-
-/**
- * The whole text, in one string or as UTF-8 bytes, in parts of about `partBytes` (so that
- * DuckDB never holds the raw cells of a large file at once): each part as it is when its
- * records are clean lines, else line by line. Throws NotUtf8 (having changed nothing) for
- * bytes that are not UTF-8.
- */
-async function readWhole(
-  engine: Engine, source: Exclude<TextSource, { form: 'pieces' }>, headerRow: number, width: number, partBytes: number,
-): Promise<Read | null> {
-  const { delimiter } = source;
-  const tally = newTally();
-  const piece = source.form === 'text'
-    ? scanRecords(source.text, delimiter, headerRow, width, tally, true, true)
-    : scanUtf8Records(source.bytes, delimiter, headerRow, width, tally);
-  if (piece === NOT_UTF8) throw new NotUtf8();
-  if (!piece) return null;
-  const verbatim = tally.verbatim && tally.widestAll <= MAX_FAST_COLUMNS;
-  const columns = Math.max(verbatim ? tally.widestAll : tally.widestSql, width, 1);
-  if (columns > MAX_FAST_COLUMNS) return null;
-  const size = source.form === 'text' ? source.text.length : source.bytes.length;
-  const texts = async (records: readonly number[]) => source.form === 'text'
-    ? records.map((r) => source.text.slice(piece.starts[r], piece.ends[r]))
-    : records.map((r) => utf8.decode(source.bytes.subarray(piece.starts[r], piece.ends[r])));
-
-  const first = headerRow + 1;
-  const bounds = [first];
-  for (let r = first + 1; r < tally.records; r++) if (piece.starts[r] - piece.starts[bounds[bounds.length - 1]] >= partBytes) bounds.push(r);
-  bounds.push(Math.max(first, tally.records));
-  const whole = bounds.length === 2;
-  const parts = bounds.slice(1).map((to, k): Part => {
-    const from = bounds[k];
-    return {
-      to,
-      async load(table) {
-        const skips: number[] = [];
-        for (let r = from; r < to && skips.length <= MAX_VERBATIM_SKIPS; r++) if (piece.status[r] !== SQL) skips.push(r);
-        if (verbatim && skips.length <= MAX_VERBATIM_SKIPS) {
-          // One part: the file (or its text) as it is; several: each its own range of it.
-          const end = to < tally.records ? piece.starts[to] : size;
-          const content = whole ? source : source.form === 'text'
-            ? { text: source.text.slice(piece.starts[from], end) }
-            : { bytes: source.bytes.subarray(piece.starts[from], end), handle: source.handle, range: [piece.starts[from], end] as const };
-          if (await readVerbatim(engine, table, content, delimiter, tally.lineEnd === 2, columns, whole ? first : 0, to - from)) {
-            const rec = `(rowid + ${from})`;
-            return { rec, base: skips.length ? `${rec} NOT IN (${skips.join(', ')})` : 'true' };
-          }
-        }
-        const lines = source.form === 'text'
-          ? await engine.registerText!(linesOf(source.text, piece, delimiter, from, to))
-          : await engine.registerBytes!(linesOfBytes(source.bytes, piece, delimiter, from, to));
-        await readLines(engine, table, lines, delimiter, columns);
-        return { rec: 'recno', base: 'true' };
-      },
-    };
-  });
-  return { tally, columns, parts, texts };
-}
-
-/**
- * The text piece by piece, never as one string: the lines SQL reads are written as each piece
- * is scanned, the builder's records kept aside, and the few rows SQL turns down after reading
- * found again by a second scan.
- */
-async function readStream(
-  engine: Engine, table: string, source: Extract<TextSource, { form: 'pieces' }>, headerRow: number, width: number,
-): Promise<Read | null> {
-  const tally = newTally();
-  const kept = new Map<number, string>();
-  let beyond = false;
-  function* lines(): Generator<string> {
-    for (const { text, piece } of scanPieces(source, headerRow, width, tally)) {
-      if (!piece) { beyond = true; return; }
-      for (let k = 0; k < piece.count; k++) if (piece.status[k] === JS) kept.set(piece.first + k, text.slice(piece.starts[k], piece.ends[k]));
-      yield linesOf(text, piece, source.delimiter);
-    }
-  }
-  const registered = await engine.registerTextChunks!(lines());
-  const columns = Math.max(tally.widestSql, width, 1);
-  if (beyond || columns > MAX_FAST_COLUMNS) {
-    await registered.release();
-    return null;
-  }
-  await readLines(engine, table, registered, source.delimiter, columns);
-  const loaded: Part = { to: tally.records, load: async () => ({ rec: 'recno', base: 'true' }) };
-  const texts = async (records: readonly number[]) => {
-    const wanted = new Set(records.filter((r) => !kept.has(r)));
-    if (wanted.size) {
-      for (const { text, piece } of scanPieces(source, headerRow, width, newTally())) {
-        if (!piece) break;
-        for (let k = 0; k < piece.count; k++) if (wanted.has(piece.first + k)) kept.set(piece.first + k, text.slice(piece.starts[k], piece.ends[k]));
-      }
-    }
-    return records.map((r) => kept.get(r) ?? '');
-  };
-  return { tally, columns, parts: [loaded], texts };
-}
-
-/** A strict UTF-8 decode met a byte it cannot read: the file is GB18030 (as decodeText decides). */
-class NotUtf8 extends Error {}
-
-/** The decoded text after its first `skip` characters, piece by piece; `final` marks the last. */
-function* decodePieces(source: Extract<TextSource, { form: 'pieces' }>): Generator<{ text: string; final: boolean }> {
-  const { bytes, layout, chunkBytes } = source;
-  const decoder = new TextDecoder(layout.label, { fatal: layout.encoding === 'utf-8', ignoreBOM: true });
-  let drop = source.skip;
-  for (let at = layout.skip; ; at += chunkBytes) {
-    const final = at + chunkBytes >= bytes.length;
-    let text: string;
-    try {
-      text = decoder.decode(bytes.subarray(at, Math.min(at + chunkBytes, bytes.length)), { stream: !final });
-    } catch (e) {
-      if (e instanceof TypeError && layout.encoding === 'utf-8') throw new NotUtf8();
-      throw e;
-    }
-    if (drop > 0) {
-      const cut = Math.min(drop, text.length);
-      text = text.slice(cut);
-      drop -= cut;
-    }
-    yield { text, final };
-    if (final) return;
-  }
-}
-
-/**
- * Every record of a streamed text, in pieces that end where a record ends: the unfinished
- * record at the end of a piece (a quoted cell may span several) is carried into the next, and
- * so is a final CR, which may be the first half of a CRLF. A null piece: beyond the row
- * parser's limits.
- */
-function* scanPieces(
-  source: Extract<TextSource, { form: 'pieces' }>, headerRow: number, width: number, tally: Tally,
-): Generator<{ text: string; piece: Piece | null }> {
-  let carry = '';
-  for (const { text: decoded, final } of decodePieces(source)) {
-    let text = carry + decoded;
-    let held = '';
-    if (!final && text.charCodeAt(text.length - 1) === CR) {
-      held = '\r';
-      text = text.slice(0, -1);
-    }
-    const piece = scanRecords(text, source.delimiter, headerRow, width, tally, final, false);
-    yield { text, piece };
-    if (!piece) return;
-    carry = text.slice(piece.consumed) + held;
-  }
-}
-
-function csvColumns(columns: number, first: string[] = []): string {
-  const cols = [...first];
-  for (let k = 0; k < columns; k++) cols.push(`${lit(`c${k + 1}`)}: 'VARCHAR'`);
-  return cols.join(', ');
-}
-
-const CSV_OPTIONS = `header = false, quote = '"', escape = '"', null_padding = true, auto_detect = false, max_line_size = 4000000`;
-
-/**
- * The text as it is (or the file's own bytes, when they are that text in UTF-8), below the
- * header: one row per record, numbered by rowid. False (and no table) when DuckDB does not
- * see exactly the records the pre-pass counted.
- */
-async function readVerbatim(
-  engine: Engine, table: string, content: { text?: string; bytes?: Uint8Array; handle?: unknown; range?: readonly [number, number] },
-  delimiter: string, crlf: boolean, columns: number, skip: number, expected: number,
-): Promise<boolean> {
-  // The file itself when the engine reads it, else its bytes (kept when there is no text: the
-  // builder's records are read from them afterwards), else the text.
-  const registered = (content.handle !== undefined && content.bytes && engine.registerHandle ? await engine.registerHandle(content.handle, content.range) : null)
-    ?? (content.bytes && engine.registerBytes
-      ? await engine.registerBytes(content.bytes, content.text === undefined || content.range !== undefined)
-      : await engine.registerText!(content.text!));
-  try {
-    await engine.exec(`CREATE TEMP TABLE ${table} AS SELECT * FROM read_csv(${lit(registered.path)}, columns = {${csvColumns(columns)}},
-      delim = ${lit(delimiter)}, new_line = ${crlf ? "'\\r\\n'" : "'\\n'"}, skip = ${skip}, ${CSV_OPTIONS})`);
-  } catch {
-    await engine.exec(`DROP TABLE IF EXISTS ${table}`);
-    return false;
-  } finally {
-    await registered.release();
-  }
-  const got = await engine.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`);
-  if (Number(got[0]?.n) === expected) return true;
-  await engine.exec(`DROP TABLE ${table}`);
-  return false;
-}
-
-/** The records of a piece SQL reads (those numbered from … to, if given), each as one clean line `record number, cells…`. */
-function linesOf(text: string, piece: Piece, delimiter: string, from = piece.first, to = piece.first + piece.count): string {
-  const parts: string[] = [];
-  for (let k = from - piece.first; k < to - piece.first; k++) {
-    if (piece.status[k] === SQL) parts.push(`${piece.first + k}${delimiter}`, text.slice(piece.starts[k], piece.ends[k]), '\n');
-  }
-  return parts.join('');
-}
-
-/** linesOf for a text held as UTF-8 bytes, the record numbers written in ASCII. */
-function linesOfBytes(bytes: Uint8Array, piece: Piece, delimiter: string, from: number, to: number): Uint8Array {
-  const d = delimiter.charCodeAt(0);
-  let size = 0;
-  for (let k = from - piece.first; k < to - piece.first; k++) {
-    if (piece.status[k] === SQL) size += String(piece.first + k).length + 2 + piece.ends[k] - piece.starts[k];
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (let k = from - piece.first; k < to - piece.first; k++) {
-    if (piece.status[k] !== SQL) continue;
-    const no = String(piece.first + k);
-    for (let c = 0; c < no.length; c++) out[at++] = no.charCodeAt(c);
-    out[at++] = d;
-    out.set(bytes.subarray(piece.starts[k], piece.ends[k]), at);
-    at += piece.ends[k] - piece.starts[k];
-    out[at++] = 0x0a;
-  }
-  return out;
-}
-
-const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
-
-/** Reads the lines written by linesOf into `table`, then releases them. */
-async function readLines(
-  engine: Engine, table: string, registered: { path: string; release(): Promise<void> }, delimiter: string, columns: number,
-): Promise<void> {
-  try {
-    await engine.exec(`CREATE TEMP TABLE ${table} AS SELECT CAST(c0 AS INTEGER) AS recno, * EXCLUDE (c0)
-      FROM read_csv(${lit(registered.path)}, columns = {${csvColumns(columns, [`'c0': 'VARCHAR'`])}}, delim = ${lit(delimiter)},
-        new_line = '\\n', ${CSV_OPTIONS})`);
-  } finally {
-    await registered.release();
   }
 }
 

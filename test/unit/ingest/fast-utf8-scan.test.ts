@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { newTally, scanRecords, type Piece } from '../../../src/core/ingest/fast-text-scan';
 import { NOT_UTF8, scanUtf8Records } from '../../../src/core/ingest/fast-utf8-scan';
+import { mulberry32 as rng } from '../../../scripts/lib/prng';
 
 const enc = new TextEncoder();
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -23,17 +24,6 @@ const BYTES = [
   [0xf0, 0x80, 0x80, 0x80], [0xf0, 0x90, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf4, 0x8f, 0xbf, 0xbf], [0xf5, 0x80, 0x80, 0x80], [0xff],
   [0xe8, 0xae], [0xe8, 0x22, 0xa1], [0xc2, 0x2c],
 ];
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBytes(next: () => number, invalid: boolean): Uint8Array {
   const parts: number[] = [];
