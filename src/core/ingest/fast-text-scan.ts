@@ -71,6 +71,76 @@ export function isAwkward(c: number): boolean {
 export const TOTALS_HINT = /[计tTｔＴ]/;
 
 /**
+ * The records of a piece as a pre-pass finds them (over a text or its UTF-8 bytes, the offsets
+ * in its units): where each is, and who reads it, counted into the tally. `isTotals` is asked
+ * only for a clean record's first non-empty cell.
+ */
+export class Records {
+  private starts = new Int32Array(1024);
+  private ends = new Int32Array(1024);
+  private status = new Uint8Array(1024);
+  private count = 0;
+  private readonly first: number;
+
+  constructor(
+    private readonly tally: Tally, private readonly headerRow: number,
+    private readonly isTotals: (start: number, end: number) => boolean,
+  ) {
+    this.first = tally.records;
+  }
+
+  /** The record ended by a line break of this kind: 1 LF, 2 CRLF, 3 CR (verbatim needs one kind, not CR). */
+  lineEnd(kind: number): void {
+    const { tally } = this;
+    if (tally.lineEnd === 0) tally.lineEnd = kind;
+    if (kind !== tally.lineEnd || kind === 3) tally.verbatim = false;
+  }
+
+  /** The next record: start..end without its line break, its cells, whether one is flagged, its first non-empty cell, a cell beyond the header. */
+  add(start: number, end: number, fields: number, flagged: boolean, firstStart: number, firstEnd: number, beyond: boolean): void {
+    const { tally } = this;
+    const records = tally.records;
+    if (this.count === this.starts.length) {
+      const grow = <A extends Int32Array | Uint8Array>(a: A): A => { const g = new (a.constructor as new (k: number) => A)(a.length * 2); g.set(a); return g; };
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+      this.status = grow(this.status);
+    }
+    const k = this.count;
+    this.starts[k] = start;
+    this.ends[k] = end;
+    const long = end - start > MAX_FAST_RECORD_CHARS;
+    if (flagged || end === start || long) tally.verbatim = false;
+    if (records <= this.headerRow) this.status[k] = HEAD;
+    else {
+      if (fields > tally.widestAll) tally.widestAll = fields;
+      if (flagged || long) {
+        this.status[k] = JS;
+        tally.js.push(records);
+      } else if (firstStart < 0) {
+        this.status[k] = BLANK;
+        tally.blank++;
+      } else if (this.isTotals(firstStart, firstEnd)) {
+        this.status[k] = TOTALS;
+        tally.totals++;
+      } else if (beyond) {
+        this.status[k] = JS;
+        tally.js.push(records);
+      } else {
+        this.status[k] = SQL;
+        if (fields > tally.widestSql) tally.widestSql = fields;
+      }
+    }
+    tally.records++;
+    this.count++;
+  }
+
+  piece(consumed: number): Piece {
+    return { first: this.first, count: this.count, starts: this.starts, ends: this.ends, status: this.status, consumed };
+  }
+}
+
+/**
  * Walks every record as parseDelimitedBounded does and decides, for each record below the
  * header, who reads it: blank and totals rows are counted here, rows DuckDB could read
  * differently (or with a non-empty cell beyond the header) go to the builder, the rest to
@@ -84,11 +154,7 @@ export function scanRecords(
 ): Piece | null {
   const d = delimiter.charCodeAt(0);
   const n = text.length;
-  let starts = new Int32Array(1024);
-  let ends = new Int32Array(1024);
-  let status = new Uint8Array(1024);
-  const first = tally.records;
-  let count = 0;
+  const found = new Records(tally, headerRow, (start, end) => isTotalsCell(text, start, end));
   let consumed = 0;
   let i = 0;
   while (i < n) {
@@ -146,47 +212,14 @@ export function scanRecords(
     if (i >= n && !final) break;
     if (i < n) {
       const crlf = text.charCodeAt(i) === CR && text.charCodeAt(i + 1) === LF;
-      const kind = crlf ? 2 : text.charCodeAt(i) === LF ? 1 : 3;
-      if (tally.lineEnd === 0) tally.lineEnd = kind;
-      if (kind !== tally.lineEnd || kind === 3) tally.verbatim = false;
+      found.lineEnd(crlf ? 2 : text.charCodeAt(i) === LF ? 1 : 3);
       i += crlf ? 2 : 1;
     }
-    const records = tally.records;
-    if (limitRows && records >= MAX_ROWS) return null;
-    if (count === starts.length) {
-      const grow = <A extends Int32Array | Uint8Array>(a: A): A => { const b = new (a.constructor as new (k: number) => A)(a.length * 2); b.set(a); return b; };
-      starts = grow(starts);
-      ends = grow(ends);
-      status = grow(status);
-    }
-    starts[count] = start;
-    ends[count] = end;
-    if (flagged || end === start || end - start > MAX_FAST_RECORD_CHARS) tally.verbatim = false;
-    if (records <= headerRow) status[count] = HEAD;
-    else {
-      if (fields > tally.widestAll) tally.widestAll = fields;
-      if (flagged || end - start > MAX_FAST_RECORD_CHARS) {
-        status[count] = JS;
-        tally.js.push(records);
-      } else if (firstStart < 0) {
-        status[count] = BLANK;
-        tally.blank++;
-      } else if (isTotalsCell(text, firstStart, firstEnd)) {
-        status[count] = TOTALS;
-        tally.totals++;
-      } else if (beyond) {
-        status[count] = JS;
-        tally.js.push(records);
-      } else {
-        status[count] = SQL;
-        if (fields > tally.widestSql) tally.widestSql = fields;
-      }
-    }
-    tally.records++;
-    count++;
+    if (limitRows && tally.records >= MAX_ROWS) return null;
+    found.add(start, end, fields, flagged, firstStart, firstEnd, beyond);
     consumed = i;
   }
-  return { first, count, starts, ends, status, consumed: final ? n : consumed };
+  return found.piece(final ? n : consumed);
 }
 
 /** The first non-empty cell of a clean record (plain or quoted) names a totals row. */

@@ -9,9 +9,7 @@
  * record past MAX_FAST_RECORD_CHARS bytes goes to the builder; both give the same answers.
  */
 import { MAX_CELL_CHARS, MAX_CELLS_PER_ROW, MAX_ROWS } from './text-reader';
-import {
-  BLANK, CR, HEAD, isAwkward, JS, MAX_FAST_RECORD_CHARS, SQL, TOTALS, totalsCell, type Piece, type Tally,
-} from './fast-text-scan';
+import { CR, isAwkward, Records, totalsCell, type Piece, type Tally } from './fast-text-scan';
 
 /** The bytes are not UTF-8 (TextDecoder's fatal mode would throw): the file is GB18030. */
 export const NOT_UTF8 = 'not-utf8';
@@ -77,11 +75,7 @@ export function scanUtf8Records(
 ): Piece | null | typeof NOT_UTF8 {
   const d = delimiter.charCodeAt(0);
   const n = b.length;
-  let starts = new Int32Array(1024);
-  let ends = new Int32Array(1024);
-  let status = new Uint8Array(1024);
-  const first = tally.records;
-  let count = 0;
+  const found = new Records(tally, headerRow, (start, end) => totalsHint(b, start, end) && totalsCell(utf8.decode(b.subarray(start, end))));
   let i = 0;
   while (i < n) {
     const start = i;
@@ -161,46 +155,13 @@ export function scanUtf8Records(
     const end = i;
     if (i < n) {
       const crlf = b[i] === CR && b[i + 1] === LF;
-      const kind = crlf ? 2 : b[i] === LF ? 1 : 3;
-      if (tally.lineEnd === 0) tally.lineEnd = kind;
-      if (kind !== tally.lineEnd || kind === 3) tally.verbatim = false;
+      found.lineEnd(crlf ? 2 : b[i] === LF ? 1 : 3);
       i += crlf ? 2 : 1;
     }
-    const records = tally.records;
-    if (records >= MAX_ROWS) return null;
-    if (count === starts.length) {
-      const grow = <A extends Int32Array | Uint8Array>(a: A): A => { const g = new (a.constructor as new (k: number) => A)(a.length * 2); g.set(a); return g; };
-      starts = grow(starts);
-      ends = grow(ends);
-      status = grow(status);
-    }
-    starts[count] = start;
-    ends[count] = end;
-    if (flagged || end === start || end - start > MAX_FAST_RECORD_CHARS) tally.verbatim = false;
-    if (records <= headerRow) status[count] = HEAD;
-    else {
-      if (fields > tally.widestAll) tally.widestAll = fields;
-      if (flagged || end - start > MAX_FAST_RECORD_CHARS) {
-        status[count] = JS;
-        tally.js.push(records);
-      } else if (firstStart < 0) {
-        status[count] = BLANK;
-        tally.blank++;
-      } else if (totalsHint(b, firstStart, firstEnd) && totalsCell(utf8.decode(b.subarray(firstStart, firstEnd)))) {
-        status[count] = TOTALS;
-        tally.totals++;
-      } else if (beyond) {
-        status[count] = JS;
-        tally.js.push(records);
-      } else {
-        status[count] = SQL;
-        if (fields > tally.widestSql) tally.widestSql = fields;
-      }
-    }
-    tally.records++;
-    count++;
+    if (tally.records >= MAX_ROWS) return null;
+    found.add(start, end, fields, flagged, firstStart, firstEnd, beyond);
   }
-  return { first, count, starts, ends, status, consumed: n };
+  return found.piece(n);
 }
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
