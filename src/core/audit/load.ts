@@ -8,7 +8,6 @@ import type { RawTable, Refusal, Reject } from '../types';
 import type { InputFile, LazyInputFile, LoadOptions, LoadReport, TableReport } from './types';
 import { readFile } from '../ingest/read-file';
 import { loadCodepages } from '../ingest/excel';
-import { sniffFormat, type SniffedFormat } from '../ingest/sniff';
 import { detectTable, type Detection } from '../ingest/header';
 import { buildRows, type BuildCounts } from '../ingest/build';
 import { tryLoadTextFast } from '../ingest/fast-text';
@@ -59,7 +58,8 @@ export async function loadFiles(engine: Engine, files: readonly (InputFile | Laz
       progress('load', fast.counts.rows_read);
       continue;
     }
-    if (isWorkbook(sniffFormat(file.name, file.bytes))) await loadCodepages();
+    // Past the bulk path, the file may be a workbook: its reader needs the codepage tables.
+    await loadCodepages();
     const read = readFile(file.name, file.bytes);
     if (!read.ok) {
       tables.push(refused(base, read.refusal));
@@ -82,11 +82,6 @@ export async function loadFiles(engine: Engine, files: readonly (InputFile | Laz
     tables.push(...fileTables);
   }
   return { tables, rejects };
-}
-
-/** What readFile hands to the workbook reader. */
-function isWorkbook(format: SniffedFormat): boolean {
-  return format !== 'text' && format !== 'empty' && format !== 'binary';
 }
 
 async function loadTable(

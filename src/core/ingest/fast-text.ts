@@ -252,14 +252,9 @@ async function loadUtf8(
   const { bytes } = file;
   const layout = textLayout(bytes);
   if (!layout || layout.encoding !== 'utf-8' || layout.skip !== 0) return null;
-  const partial = HEAD_BYTES < bytes.length;
-  let head: string;
-  try {
-    head = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, HEAD_BYTES), { stream: partial });
-  } catch (e) {
-    if (e instanceof TypeError) return null;
-    throw e;
-  }
+  const decoded = textHead(bytes, layout);
+  if (!decoded) return null;
+  const { head, partial } = decoded;
   if (refusedText(head)) return null;
   const start = textStart(file.name, head);
   if (start.skip > 0) return null;
@@ -269,6 +264,18 @@ async function loadUtf8(
     return result && { ...result, encoding: layout.encoding };
   } catch (e) {
     if (e instanceof NotUtf8) return null;
+    throw e;
+  }
+}
+
+/** The decoded head of a text file (HEAD_BYTES after its BOM); null when a strict UTF-8 decode fails there. */
+function textHead(bytes: Uint8Array, layout: TextLayout): { head: string; partial: boolean } | null {
+  const partial = layout.skip + HEAD_BYTES < bytes.length;
+  try {
+    const decoder = new TextDecoder(layout.label, { fatal: layout.encoding === 'utf-8', ignoreBOM: true });
+    return { head: decoder.decode(bytes.subarray(layout.skip, layout.skip + HEAD_BYTES), { stream: partial }), partial };
+  } catch (e) {
+    if (e instanceof TypeError && layout.encoding === 'utf-8') return null;
     throw e;
   }
 }
@@ -284,16 +291,12 @@ async function loadStreamed(
   let layout = textLayout(bytes);
   if (!layout) return null;
   for (;;) {
-    const partial = layout.skip + HEAD_BYTES < bytes.length;
-    let head: string;
-    try {
-      head = new TextDecoder(layout.label, { fatal: layout.encoding === 'utf-8', ignoreBOM: true })
-        .decode(bytes.subarray(layout.skip, layout.skip + HEAD_BYTES), { stream: partial });
-    } catch (e) {
-      if (!(e instanceof TypeError) || layout.encoding !== 'utf-8') throw e;
+    const decoded = textHead(bytes, layout);
+    if (!decoded) {
       layout = GB18030;
       continue;
     }
+    const { head, partial } = decoded;
     if (refusedText(head)) return null;
     const start = textStart(file.name, head);
     const source: TextSource = {
