@@ -152,8 +152,11 @@ export function typeScope(columns: ReadonlyMap<string, FieldKind>, alias: string
  * the line has one and the price list knows it, else by product_name + spec; the dated row
  * with the latest effective_from on or before the slip date, an undated row only when no
  * dated row applies; among equal candidates the first in the price list's source order.
- * The price list is small: it is cut down to one row per key and date first, so each slip
- * row needs one ASOF join (dated) and one equi-join (undated), by code or by name.
+ * The price list is small: it is cut down to one row per key and date first. The lookup is
+ * a function of (date, code) or (date, name, spec), so it is made once per such key (an ASOF
+ * join for the dated row, an equi-join for the undated one) and joined back to the rows by
+ * hash: a year's million lines share some ten thousand keys, and an ASOF join over every
+ * line would sort them all (the browser's peak memory).
  * With `loaded` false (no price list) every line gets no price.
  */
 export function priceLookupCte(type: SlipTypeId, loaded: boolean): string {
@@ -173,18 +176,30 @@ _dc AS (SELECT * FROM _pl WHERE _code IS NOT NULL AND effective_from IS NOT NULL
 _uc AS (SELECT * FROM _pl WHERE _code IS NOT NULL AND effective_from IS NULL ${first('_code')}),
 _dn AS (SELECT * FROM _pl WHERE _name IS NOT NULL AND effective_from IS NOT NULL ${first('_name, _spec, effective_from')}),
 _un AS (SELECT * FROM _pl WHERE _name IS NOT NULL AND effective_from IS NULL ${first('_name, _spec')}),
-_s AS (
+_s AS NOT MATERIALIZED (
   SELECT s.rowid AS _rid, s.${d} AS _d, trim(s.product_code) AS _code, trim(s.product_name) AS _name, coalesce(trim(s.spec), '') AS _spec,
     coalesce(trim(s.product_code) IN (SELECT _code FROM _pl WHERE _code IS NOT NULL), false) AS _by_code
   FROM ${t} s
 ),
-_price AS (
-  SELECT _s._rid, ${pick('dc', 'uc')} FROM (SELECT * FROM _s WHERE _by_code) _s
-  ASOF LEFT JOIN _dc dc ON dc._code = _s._code AND _s._d >= dc.effective_from
-  LEFT JOIN _uc uc ON uc._code = _s._code
+_k AS (
+  SELECT DISTINCT _d, _by_code, CASE WHEN _by_code THEN _code END AS _code,
+    CASE WHEN NOT _by_code THEN _name END AS _name, CASE WHEN NOT _by_code THEN _spec END AS _spec
+  FROM _s
+),
+_kp AS (
+  SELECT _k._d, _k._by_code, _k._code, _k._name, _k._spec, ${pick('dc', 'uc')} FROM (SELECT * FROM _k WHERE _by_code) _k
+  ASOF LEFT JOIN _dc dc ON dc._code = _k._code AND _k._d >= dc.effective_from
+  LEFT JOIN _uc uc ON uc._code = _k._code
   UNION ALL
-  SELECT _s._rid, ${pick('dn', 'un')} FROM (SELECT * FROM _s WHERE NOT _by_code) _s
-  ASOF LEFT JOIN _dn dn ON dn._name = _s._name AND dn._spec = _s._spec AND _s._d >= dn.effective_from
-  LEFT JOIN _un un ON un._name = _s._name AND un._spec = _s._spec
+  SELECT _k._d, _k._by_code, _k._code, _k._name, _k._spec, ${pick('dn', 'un')} FROM (SELECT * FROM _k WHERE NOT _by_code) _k
+  ASOF LEFT JOIN _dn dn ON dn._name = _k._name AND dn._spec = _k._spec AND _k._d >= dn.effective_from
+  LEFT JOIN _un un ON un._name = _k._name AND un._spec = _k._spec
+),
+_price AS (
+  SELECT _s._rid, _kp.min_price, _kp.standard_price, _kp.effective_from FROM _s JOIN _kp
+    ON _kp._by_code = _s._by_code AND _kp._d IS NOT DISTINCT FROM _s._d
+    AND _kp._code IS NOT DISTINCT FROM (CASE WHEN _s._by_code THEN _s._code END)
+    AND _kp._name IS NOT DISTINCT FROM (CASE WHEN NOT _s._by_code THEN _s._name END)
+    AND _kp._spec IS NOT DISTINCT FROM (CASE WHEN NOT _s._by_code THEN _s._spec END)
 )`;
 }
