@@ -7,7 +7,11 @@ import type { FindingsFilter, SortKey } from './rpc';
 
 export const FINDINGS_TABLE = '_findings';
 
-/** Columns of the findings table, in order; `id` is the finding's index in the run. */
+/**
+ * Columns of the findings table the view reads, in order; `id` is the finding's index in the
+ * run. The table also keeps `sev_rank` and `month` (to sort and filter) and `amount_text`
+ * and `penalty_text`, the rule's own text of the two numbers, for the exports.
+ */
 export const FINDING_COLUMNS = [
   'id', 'rule_id', 'severity', 'slip_type', 'slip_no', 'date', 'responsible', 'amount', 'penalty',
   'penalty_note', 'source_file', 'sheet', 'source_row', 'detail',
@@ -59,7 +63,8 @@ function typedFindingsSql(stage: string): string {
     CASE severity WHEN 'critical' THEN 3 WHEN 'violation' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END AS sev_rank,
     slip_type, slip_no, date, substr(date, 1, 7) AS month, responsible,
     TRY_CAST(amount AS DOUBLE) AS amount, TRY_CAST(penalty AS DOUBLE) AS penalty, penalty_note,
-    source_file, sheet, TRY_CAST(source_row AS INTEGER) AS source_row, detail
+    source_file, sheet, TRY_CAST(source_row AS INTEGER) AS source_row, detail,
+    amount AS amount_text, penalty AS penalty_text
     FROM ${stage.startsWith('(') ? `${stage} AS _s` : ident(stage)}`;
 }
 

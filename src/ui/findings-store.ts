@@ -1,14 +1,14 @@
 /**
  * The findings table the app pages, filters and sorts in DuckDB. The rules leave their
  * findings in the engine (runRules' `keep`), numbered in the run's order, so the table is
- * built there without sending the findings back in. A full run writes it whole; a one-rule
- * re-run replaces that rule's rows and renumbers the rows after them, so `id` stays each
- * finding's index in the run's order.
+ * built there without the findings ever crossing into JavaScript whole. A full run appends
+ * each rule's block as it finishes; a one-rule re-run replaces that rule's rows and
+ * renumbers the rows after them, so `id` stays each finding's index in the run's order.
  */
 import type { Engine } from '../core/engine';
 import { cmp } from '../core/audit/kpis';
 import { ident, lit } from '../core/sql/sql';
-import { FINDINGS_TABLE, createFindingsFromKeptSql, insertFindingsFromKeptSql } from './findings-sql';
+import { FINDINGS_TABLE, insertFindingsFromKeptSql } from './findings-sql';
 
 /** The temporary table a rule's findings are kept in until the findings table has them. */
 export const keptTable = (ruleId: string): string => `_kept_${ruleId}`;
@@ -21,28 +21,19 @@ function starts(counts: ReadonlyMap<string, number>): Map<string, number> {
   return out;
 }
 
-async function dropKept(engine: Engine, ruleIds: Iterable<string>): Promise<void> {
+export async function dropKept(engine: Engine, ruleIds: Iterable<string>): Promise<void> {
   for (const id of ruleIds) await engine.exec(`DROP TABLE IF EXISTS ${ident(keptTable(id))}`);
 }
 
 /**
- * Write the findings table from the kept findings of `ran` (the rules that ran, by id, with
- * their number of findings), then drop the kept tables of every rule in `all`. Rule by rule,
- * each kept table dropped as soon as its rows are in: the findings are never held twice
- * (in the browser DuckDB's memory only grows, so that would set its peak).
+ * Append a rule's kept findings to the findings table, numbered from `start` (the findings
+ * of the rules before it in id order), and drop its kept table. A full run calls this as
+ * each rule finishes, so the findings are never held twice: in the browser DuckDB's memory
+ * only grows, so that would set its peak.
  */
-export async function writeFindings(engine: Engine, ran: ReadonlyMap<string, number>, all: Iterable<string>): Promise<void> {
-  const at = starts(ran);
-  const blocks = [...ran.keys()].sort(cmp).filter((id) => (ran.get(id) ?? 0) > 0).map((id) => ({ id, table: keptTable(id), start: at.get(id) ?? 0 }));
-  try {
-    await engine.exec(createFindingsFromKeptSql([]));
-    for (const block of blocks) {
-      await engine.exec(insertFindingsFromKeptSql([block]));
-      await dropKept(engine, [block.id]);
-    }
-  } finally {
-    await dropKept(engine, all);
-  }
+export async function appendKept(engine: Engine, ruleId: string, start: number, count: number): Promise<void> {
+  if (count > 0) await engine.exec(insertFindingsFromKeptSql([{ table: keptTable(ruleId), start }]));
+  await dropKept(engine, [ruleId]);
 }
 
 /**

@@ -213,8 +213,8 @@ const emptyTally = (): FindingTally => ({
 
 const bump = (m: Map<string, number>, k: string, by = 1) => m.set(k, (m.get(k) ?? 0) + by);
 
-export function tallyFindings(findings: readonly KpiFinding[]): FindingTally {
-  const t = emptyTally();
+/** The tally of `findings`, or `t` with them added (a rule's findings read in parts, in order). */
+export function tallyFindings(findings: Iterable<KpiFinding>, t: FindingTally = emptyTally()): FindingTally {
   for (const f of findings) {
     bump(t.rule, f.rule_id);
     bump(t.severity, f.severity);

@@ -32,20 +32,32 @@ function fromCents(c: bigint): string {
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export function buildPenaltyLedger(findings: readonly Finding[]): PenaltyRow[] {
-  const groups = new Map<string, { row: Omit<PenaltyRow, 'amount'>; cents: bigint }>();
-  for (const f of findings) {
-    if (f.penalty === null) continue;
-    const row = { responsible: f.responsible ?? '', month: f.date?.slice(0, 7) ?? '', rule_id: f.rule_id, findings: 0, note: f.penalty_note };
-    const key = JSON.stringify([row.responsible, row.month, row.rule_id, row.note]);
-    const g = groups.get(key) ?? { row, cents: 0n };
-    g.row.findings++;
-    g.cents += toCents(f.penalty);
-    groups.set(key, g);
+/** The ledger built up from findings handed over in parts (the app reads a rule's findings page by page). */
+export class PenaltyLedger {
+  private readonly groups = new Map<string, { row: Omit<PenaltyRow, 'amount'>; cents: bigint }>();
+
+  add(findings: Iterable<Pick<Finding, 'rule_id' | 'date' | 'responsible' | 'penalty' | 'penalty_note'>>): this {
+    for (const f of findings) {
+      if (f.penalty === null) continue;
+      const row = { responsible: f.responsible ?? '', month: f.date?.slice(0, 7) ?? '', rule_id: f.rule_id, findings: 0, note: f.penalty_note };
+      const key = JSON.stringify([row.responsible, row.month, row.rule_id, row.note]);
+      const g = this.groups.get(key) ?? { row, cents: 0n };
+      g.row.findings++;
+      g.cents += toCents(f.penalty);
+      this.groups.set(key, g);
+    }
+    return this;
   }
-  return [...groups.values()]
-    .map((g) => ({ ...g.row, amount: fromCents(g.cents) }))
-    .sort(compareLedgerRows);
+
+  rows(): PenaltyRow[] {
+    return [...this.groups.values()]
+      .map((g) => ({ ...g.row, amount: fromCents(g.cents) }))
+      .sort(compareLedgerRows);
+  }
+}
+
+export function buildPenaltyLedger(findings: readonly Finding[]): PenaltyRow[] {
+  return new PenaltyLedger().add(findings).rows();
 }
 
 /** The ledger's order: person, month, rule, note (code-point order, the same everywhere). */

@@ -24,12 +24,14 @@ export interface RunContext {
    */
   only?: ReadonlySet<string>;
   /**
-   * Also keep each rule's findings in the engine, as temporary table `keep(rule id)` with
-   * column `_q`: the finding's place (from 1) within its rule in the contract's order, which
-   * is also the order of the findings returned. The app builds its findings table from
-   * these instead of sending every finding back; the caller drops them.
+   * Keep each rule's findings in the engine instead of returning them: temporary table
+   * `keep(rule id)` with column `_q`, the finding's place (from 1) within its rule in the
+   * contract's order. The app builds its findings table from these, so a year's findings
+   * never cross into JavaScript all at once; the caller drops them.
    */
   keep?: (ruleId: string) => string;
+  /** With `keep`: called as each rule's table is ready (rules run in id order), with its number of findings. */
+  kept?: (ruleId: string, count: number) => Promise<void>;
 }
 
 /** Slip tables present in the engine. */
@@ -58,8 +60,8 @@ export function compareFindings(a: Finding, b: Finding): number {
  * share one string each: every row from the engine brings its own copies, and a year's
  * audit has millions of findings.
  */
-type Interner = (v: string | null) => string | null;
-function interner(): Interner {
+export type Interner = (v: string | null) => string | null;
+export function interner(): Interner {
   const seen = new Map<string, string>();
   return (v) => {
     if (v === null) return null;
@@ -70,7 +72,8 @@ function interner(): Interner {
   };
 }
 
-function toFinding(r: Record<string, unknown>, intern: Interner = (v) => v): Finding {
+/** A finding from a row of a rule's query (or of a table holding findings). */
+export function toFinding(r: Record<string, unknown>, intern: Interner = (v) => v): Finding {
   const s = (k: string): string | null => (r[k] === null || r[k] === undefined ? null : String(r[k]));
   const severity = intern(s('severity'));
   if (!SEVERITIES.includes(severity as Severity)) throw new Error(`bad severity ${String(severity)}`);
@@ -93,7 +96,7 @@ export async function runRules(
   const priceTables = new Map<SlipTypeId, string>();
   let wanted: SlipTypeId[] = [];
   const priceTable = (t: SlipTypeId) => { wanted.push(t); return `_price_${t}`; };
-  for (const rule of rules) {
+  for (const rule of [...rules].sort((a, b) => cmp(a.id, b.id))) {
     if (ctx.only && !ctx.only.has(rule.id)) continue;
     const base = { id: rule.id, severity: rule.severity, clause: rule.clause };
     if (ctx.disabled?.has(rule.id)) { statuses.push({ ...base, findings: 0, status: 'off' }); continue; }
@@ -107,10 +110,17 @@ export async function runRules(
         await engine.exec(`CREATE OR REPLACE TEMP TABLE ${ident(name)} AS WITH ${priceLookupCte(t, loaded.has('price_list'))} SELECT * FROM _price`);
         priceTables.set(t, name);
       }
-      const rows = ctx.keep ? await runKept(engine, c.sql, ctx.keep(rule.id), intern) : (await engine.query(c.sql)).map((r) => toFinding(r, intern));
-      // One push per row: spreading 100k+ rows into push() overflows the call stack.
-      for (const row of rows) findings.push(row);
-      statuses.push({ ...base, findings: rows.length, status: 'ran' });
+      let count: number;
+      if (ctx.keep) {
+        count = await runKept(engine, c.sql, ctx.keep(rule.id));
+        await ctx.kept?.(rule.id, count);
+      } else {
+        const rows = (await engine.query(c.sql)).map((r) => toFinding(r, intern));
+        // One push per row: spreading 100k+ rows into push() overflows the call stack.
+        for (const row of rows) findings.push(row);
+        count = rows.length;
+      }
+      statuses.push({ ...base, findings: count, status: 'ran' });
     } catch (e) {
       statuses.push({ ...base, findings: 0, status: `error: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` });
     }
@@ -124,27 +134,33 @@ export async function runRules(
 /** compareFindings within one rule, in SQL (rule_id is the same for all). */
 const RULE_ORDER = `coalesce(slip_no, ''), coalesce(source_file, ''), coalesce(TRY_CAST(source_row AS BIGINT), 0), coalesce(sheet, ''), coalesce(detail, '')`;
 
+/** Text that UTF-8 bytes and UTF-16 units may order differently: U+E000–U+FFFF and beyond U+FFFF. */
+const ORDER_SENSITIVE = `'[\\x{E000}-\\x{10FFFF}]'`;
+
 /**
- * A rule's findings into `table`, numbered in SQL by the contract's order, and read back in
- * it. SQL orders text by UTF-8 bytes and compareFindings by UTF-16 units, which differ only
+ * A rule's findings into `table`, numbered in SQL by the contract's order; returns how many.
+ * SQL orders text by UTF-8 bytes and compareFindings by UTF-16 units, which differ only
  * when characters beyond U+FFFF meet U+E000–U+FFFF; ties keep the query's order in both.
- * When the order read back is not compareFindings' own, the rows are sorted here and the
- * table renumbered to match.
+ * When a sort key holds such characters, the rows are read back, sorted here and the table
+ * renumbered to match.
  */
-async function runKept(engine: Engine, sql: string, table: string, intern: Interner): Promise<Finding[]> {
+async function runKept(engine: Engine, sql: string, table: string): Promise<number> {
   const t = ident(table);
   await engine.exec(`CREATE OR REPLACE TEMP TABLE ${t} AS SELECT row_number() OVER (ORDER BY ${RULE_ORDER}) AS _q, * FROM (${sql})`);
-  const rows = (await engine.query(`SELECT * FROM ${t} ORDER BY _q`));
-  const findings = rows.map((r) => toFinding(r, intern));
+  const [{ n, sensitive }] = await engine.query<{ n: number; sensitive: number }>(`SELECT count(*)::INTEGER AS n,
+    count(*) FILTER (WHERE regexp_matches(concat(slip_no, source_file, sheet, detail), ${ORDER_SENSITIVE}))::INTEGER AS sensitive FROM ${t}`);
+  if (Number(sensitive) === 0) return Number(n);
+  const rows = await engine.query(`SELECT * FROM ${t} ORDER BY _q`);
+  const findings = rows.map((r) => toFinding(r));
   let sorted = true;
   for (let i = 1; i < findings.length && sorted; i++) sorted = compareFindings(findings[i - 1], findings[i]) <= 0;
-  if (sorted) return findings;
+  if (sorted) return findings.length;
   const order = findings.map((f, i) => ({ f, q: Number(rows[i]._q) })).sort((a, b) => compareFindings(a.f, b.f));
   const map = `${table}_order`;
   await engine.loadColumns(map, ['q', 'k'], [order.map((o) => String(o.q)), order.map((_, k) => String(k + 1))]);
   await engine.exec(`UPDATE ${t} SET _q = CAST(m.k AS BIGINT) FROM ${ident(map)} m WHERE ${t}._q = CAST(m.q AS BIGINT)`);
   await engine.exec(`DROP TABLE ${ident(map)}`);
-  return order.map((o) => o.f);
+  return findings.length;
 }
 
 /**

@@ -196,7 +196,7 @@ describe('AuditSession: mapping, related documents, XLSX and custom rules', () =
   });
 
   it('writes the findings workbook with the given headings, numbers as numbers and no formula', async () => {
-    const bytes = session.exportXlsx('violations', 'en', ['R', 'S', 'T', 'N', 'D', 'P', 'A', 'F', 'SF', 'SR', 'M']);
+    const bytes = await session.exportXlsx('violations', 'en', ['R', 'S', 'T', 'N', 'D', 'P', 'A', 'F', 'SF', 'SR', 'M']);
     const ws = XLSX.read(bytes, { type: 'array' }).Sheets.violations;
     expect(XLSX.utils.sheet_to_json<unknown[]>(ws, { header: 1 })[0]).toEqual(['R', 'S', 'T', 'N', 'D', 'P', 'A', 'F', 'SF', 'SR', 'M']);
     const payload = Object.keys(ws).find((k) => ws[k]?.v === "'=CK002");
@@ -216,5 +216,27 @@ describe('AuditSession: mapping, related documents, XLSX and custom rules', () =
     const snap = await session.setRules(null, [{ path: 'custom/custom.x.yaml', text: good }]);
     expect(snap.rules.find((r) => r.id === 'custom.x')).toMatchObject({ status: 'ran' });
     expect(session.getRuleFiles().length).toBe(RULES.length + 1);
+  });
+
+  it('exports the amounts as the rules write them, two decimals (the findings view sorts them as numbers)', async () => {
+    const rule = `id: custom.amounts
+title: { zh: 金额, en: Amounts }
+clause: "§0"
+severity: warning
+kind: sql
+needs: [outbound]
+select: |
+  SELECT 'outbound' AS slip_type, slip_no, date, NULL AS responsible,
+    CASE WHEN slip_no = 'CK001' THEN 7.5 END AS amount, source_file, sheet, source_row, 'x' AS detail
+  FROM outbound WHERE slip_no IN ('CK001', '=CK002')
+description: { zh: 金额原样, en: Amounts as written }
+`;
+    const snap = await session.setRules(null, [{ path: 'custom/custom.amounts.yaml', text: rule }]);
+    expect(snap.rules.find((r) => r.id === 'custom.amounts')).toMatchObject({ status: 'ran', findings: 2 });
+    const csv = await session.exportFile('violations.csv', 'en');
+    const lines = csv.split('\r\n').filter((l) => l.startsWith('custom.amounts,'));
+    expect(lines.map((l) => l.split(',')[6])).toEqual(['', '7.50']);
+    const page = await session.findingsPage({ ...EMPTY_FILTER, rule: 'custom.amounts' }, 0, 10);
+    expect(page.rows.map((r) => r.amount)).toEqual([null, 7.5]);
   });
 });
