@@ -5,7 +5,7 @@
  * the browser worker and under Node in tests.
  */
 import type { Engine, Row } from '../core/engine';
-import type { InputFile, TableReport } from '../core/audit/types';
+import type { TableReport } from '../core/audit/types';
 import type { Reject, SlipTypeId, Text } from '../core/types';
 import type { Finding, RuleStatus } from '../core/rules/types';
 import { loadFiles } from '../core/audit/load';
@@ -28,7 +28,7 @@ import { previewTable } from './table-preview';
 import { FINDING_COLUMNS, FINDINGS_TABLE, countSql, createFindingsFromKeptSql, facetSql, pageSql } from './findings-sql';
 import { appendKept, dropKept, keptTable, replaceRuleFindings } from './findings-store';
 import { changedRules } from './rule-changes';
-import { bytesOf, type FileContent } from './file-content';
+import { bytesOf, inputOf, type FileContent } from './file-content';
 import { TEXT_PART_BYTES } from '../core/ingest/fast-text';
 import type {
   AuditSnapshot, ExportKind, Facets, FindingRow, FindingsFilter, ProgressMessage, RuleOptions, RuleView, SlipDetail, TablePreview,
@@ -249,18 +249,16 @@ export class AuditSession {
   }
 
   /**
-   * Load the files one at a time, each read just before and let go after, so that at most
-   * one file's bytes (and decoded text) are held while DuckDB takes the rows.
+   * Load the files one at a time. A user's File is read a part at a time as it loads (a text
+   * export) or just before and let go after (anything else), so that at most one part, or one
+   * file's bytes and decoded text, is held while DuckDB takes the rows.
    */
   private async load(files: HeldFile[]): Promise<void> {
     if (files.length === 0) return;
     this.dataChanged();
     for (let index = 0; index < files.length; index++) {
       const f = files[index];
-      const input: InputFile = {
-        name: f.name, bytes: await bytesOf(f.content), type: f.type, mapping: f.mapping, sha256: f.sha256,
-        handle: f.content instanceof Uint8Array ? undefined : f.content,
-      };
+      const input = await inputOf(f.content, { name: f.name, type: f.type, mapping: f.mapping, sha256: f.sha256 });
       const report = await loadFiles(this.engine, [input], {
         textPartBytes: TEXT_PART_BYTES,
         onProgress: (p) => this.progress({ stage: p.phase, file: p.file, rows: p.rows, index, total: files.length }),

@@ -28,7 +28,23 @@ export function checkBrowserBudget(
 
 /** A file's bytes, and its rows as checkBrowserBudget counts them. */
 export function measureInput(bytes: Uint8Array): { bytes: number; rows: number } {
-  return { bytes: bytes.length, rows: isWorkbookBytes(bytes) ? 0 : countLineFeeds(bytes) };
+  return measured(bytes, [lineBreaks(bytes)]);
+}
+
+/** measureInput over a file read `chunk` bytes at a time (the browser's File: never held whole). */
+export async function measureRanges(
+  size: number, read: (from: number, to: number) => Promise<Uint8Array>, chunk = 16 * 1024 * 1024,
+): Promise<{ bytes: number; rows: number }> {
+  const breaks: { lf: number; cr: number }[] = [];
+  const head = await read(0, Math.min(size, 4));
+  for (let at = 0; at < size; at += chunk) breaks.push(lineBreaks(await read(at, Math.min(size, at + chunk))));
+  return { ...measured(head, breaks), bytes: size };
+}
+
+function measured(head: Uint8Array, breaks: readonly { lf: number; cr: number }[]): { bytes: number; rows: number } {
+  const lf = breaks.reduce((n, b) => n + b.lf, 0);
+  const cr = breaks.reduce((n, b) => n + b.cr, 0);
+  return { bytes: head.length, rows: isWorkbookBytes(head) ? 0 : lf || cr };
 }
 
 /** checkBrowserBudget over files already measured (measureInput). */
@@ -55,12 +71,13 @@ function isWorkbookBytes(b: Uint8Array): boolean {
   return (b[0] === 0x50 && b[1] === 0x4b) || (b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0);
 }
 
-/** Line feeds, or carriage returns in a file with lone-CR line endings. */
-function countLineFeeds(b: Uint8Array): number {
+/** Line feeds and carriage returns: rows are the line feeds, or the CRs of a file with lone-CR line endings. */
+function lineBreaks(b: Uint8Array): { lf: number; cr: number } {
   const count = (byte: number) => {
     let n = 0;
     for (let i = b.indexOf(byte); i !== -1; i = b.indexOf(byte, i + 1)) n++;
     return n;
   };
-  return count(0x0a) || count(0x0d);
+  const lf = count(0x0a);
+  return { lf, cr: lf ? 0 : count(0x0d) };
 }

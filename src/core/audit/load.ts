@@ -40,7 +40,7 @@ export async function loadFiles(engine: Engine, files: readonly (InputFile | Laz
     progress('read', 0);
     const file = await next!;
     next = reading(index + 1);
-    const sha256 = file.sha256 ?? await sha256Hex(file.bytes);
+    const sha256 = file.sha256 ?? await sha256Hex(file.ranges ? await file.ranges.read(0, file.ranges.size) : file.bytes);
     const base = emptyReport(file.name, sha256);
 
     const earlier = seen.get(sha256);
@@ -60,7 +60,7 @@ export async function loadFiles(engine: Engine, files: readonly (InputFile | Laz
     }
     // Past the bulk path, the file may be a workbook: its reader needs the codepage tables.
     await loadCodepages();
-    const read = readFile(file.name, file.bytes);
+    const read = readFile(file.name, file.ranges ? await file.ranges.read(0, file.ranges.size) : file.bytes);
     if (!read.ok) {
       tables.push(refused(base, read.refusal));
       continue;

@@ -1,10 +1,20 @@
 /** What an audit takes in and gives back: the contract between the core, the CLI and the app. */
 import type { DateOrder, Refusal, Reject, SlipTypeId } from '../types';
+import type { ByteRanges } from '../ingest/fast-utf8-scan';
+
+/** The head of a file handed over in ranges (InputFile.bytes): what format sniffing reads. */
+export const INPUT_HEAD_BYTES = 64 * 1024;
 
 /** A file the user handed over. `type` forces the slip type (`--type TYPE=FILE`, or the app's picker). */
 export interface InputFile {
   name: string;
+  /** The file's bytes; with `ranges`, only its head (at least INPUT_HEAD_BYTES, or all of a smaller file). */
   bytes: Uint8Array;
+  /**
+   * The file read a range at a time, for a caller that does not hold it whole (the browser's
+   * File): the UTF-8 fast path reads it so, every other path reads it whole when it comes to it.
+   */
+  ranges?: ByteRanges;
   type?: SlipTypeId;
   /** Column mapping chosen by the user (source header → canonical field), for files whose headers are not recognised. */
   mapping?: Record<string, string>;

@@ -9,7 +9,7 @@ import type { Delimiter } from './csv';
 import type { TextLayout } from './decode';
 import { lit } from '../sql/sql';
 import { CR, JS, newTally, scanRecords, SQL, type Piece, type Tally } from './fast-text-scan';
-import { NOT_UTF8, scanUtf8Records } from './fast-utf8-scan';
+import { HAS_NUL, NOT_UTF8, scanUtf8Ranges, type ByteRanges } from './fast-utf8-scan';
 
 /** Widest table handed to DuckDB; wider files (rare, or hostile) take the row-by-row path. */
 const MAX_FAST_COLUMNS = 512;
@@ -27,7 +27,11 @@ export type TextSource =
     /** The file's bytes and its handle (InputFile.handle), when they are `text` in UTF-8. */
     bytes?: Uint8Array; handle?: unknown;
   }
-  | { form: 'utf8'; bytes: Uint8Array; handle?: unknown; head: string; partial: boolean; delimiter: Delimiter }
+  | {
+    form: 'utf8'; bytes: ByteRanges; handle?: unknown; head: string; partial: boolean; delimiter: Delimiter;
+    /** Bytes scanned at a time (the browser's part size; Infinity: the whole file at once). */
+    window: number;
+  }
   | { form: 'pieces'; bytes: Uint8Array; layout: TextLayout; skip: number; head: string; partial: boolean; delimiter: Delimiter; chunkBytes: number };
 
 /** What the pre-pass counted, the parts DuckDB reads, and the text of records for the builder. */
@@ -51,7 +55,9 @@ interface Part {
 /**
  * The whole text, in one string or as UTF-8 bytes, in parts of about `partBytes` (so that
  * DuckDB never holds the raw cells of a large file at once): each part as it is when its
- * records are clean lines, else line by line. Throws NotUtf8 (having changed nothing) for
+ * records are clean lines, else line by line. UTF-8 bytes are read a window at a time and
+ * each part's again when its turn comes (or DuckDB reads the file itself), so a file the
+ * browser hands over is never held whole. Throws NotUtf8 (having changed nothing) for
  * bytes that are not UTF-8.
  */
 export async function readWhole(
@@ -61,16 +67,21 @@ export async function readWhole(
   const tally = newTally();
   const piece = source.form === 'text'
     ? scanRecords(source.text, delimiter, headerRow, width, tally, true, true)
-    : scanUtf8Records(source.bytes, delimiter, headerRow, width, tally);
+    : await scanUtf8Ranges(source.bytes, delimiter, headerRow, width, tally, Math.min(source.window, source.bytes.size || 1));
   if (piece === NOT_UTF8) throw new NotUtf8();
-  if (!piece) return null;
+  if (!piece || piece === HAS_NUL) return null;
   const verbatim = tally.verbatim && tally.widestAll <= MAX_FAST_COLUMNS;
   const columns = Math.max(verbatim ? tally.widestAll : tally.widestSql, width, 1);
   if (columns > MAX_FAST_COLUMNS) return null;
-  const size = source.form === 'text' ? source.text.length : source.bytes.length;
-  const texts = async (records: readonly number[]) => source.form === 'text'
-    ? records.map((r) => source.text.slice(piece.starts[r], piece.ends[r]))
-    : records.map((r) => utf8.decode(source.bytes.subarray(piece.starts[r], piece.ends[r])));
+  const size = source.form === 'text' ? source.text.length : source.bytes.size;
+  const texts = async (records: readonly number[]) => {
+    if (source.form === 'text') return records.map((r) => source.text.slice(piece.starts[r], piece.ends[r]));
+    if (records.length === 0) return [];
+    // The records of one part, in order: one read of the bytes they span.
+    const from = piece.starts[records[0]];
+    const bytes = await source.bytes.read(from, piece.ends[records[records.length - 1]]);
+    return records.map((r) => utf8.decode(bytes.subarray(piece.starts[r] - from, piece.ends[r] - from)));
+  };
 
   const first = headerRow + 1;
   const bounds = [first];
@@ -87,9 +98,11 @@ export async function readWhole(
         if (verbatim && skips.length <= MAX_VERBATIM_SKIPS) {
           // One part: the file (or its text) as it is; several: each its own range of it.
           const end = to < tally.records ? piece.starts[to] : size;
-          const content = whole ? source : source.form === 'text'
-            ? { text: source.text.slice(piece.starts[from], end) }
-            : { bytes: source.bytes.subarray(piece.starts[from], end), handle: source.handle, range: [piece.starts[from], end] as const };
+          const content: Content = source.form === 'text'
+            ? (whole ? source : { text: source.text.slice(piece.starts[from], end) })
+            : whole
+              ? { bytes: () => source.bytes.read(0, size), fresh: source.bytes.fresh, handle: source.handle }
+              : { bytes: () => source.bytes.read(piece.starts[from], end), fresh: source.bytes.fresh, handle: source.handle, range: [piece.starts[from], end] as const };
           if (await readVerbatim(engine, table, content, delimiter, tally.lineEnd === 2, columns, whole ? first : 0, to - from)) {
             const rec = `(rowid + ${from})`;
             return { rec, base: skips.length ? `${rec} NOT IN (${skips.join(', ')})` : 'true' };
@@ -97,7 +110,7 @@ export async function readWhole(
         }
         const lines = source.form === 'text'
           ? await engine.registerText!(linesOf(source.text, piece, delimiter, from, to))
-          : await engine.registerBytes!(linesOfBytes(source.bytes, piece, delimiter, from, to));
+          : await engine.registerBytes!(await linesOfRanges(source.bytes, piece, delimiter, from, to));
         await readLines(engine, table, lines, delimiter, columns);
         return { rec: 'recno', base: 'true' };
       },
@@ -210,19 +223,29 @@ function csvColumns(columns: number, first: string[] = []): string {
 const CSV_OPTIONS = `header = false, quote = '"', escape = '"', null_padding = true, auto_detect = false, max_line_size = 4000000, buffer_size = 8000000`;
 
 /**
+ * What readVerbatim hands DuckDB: a text, or a file's bytes (a text's own UTF-8 bytes, or a
+ * function reading them) with the file itself (InputFile.handle) and the range of it.
+ */
+type Content =
+  | { text: string; bytes?: Uint8Array; handle?: unknown; range?: undefined }
+  | { text?: undefined; bytes: () => Promise<Uint8Array>; fresh: boolean; handle?: unknown; range?: readonly [number, number] };
+
+/**
  * The text as it is (or the file's own bytes, when they are that text in UTF-8), below the
  * header: one row per record, numbered by rowid. False (and no table) when DuckDB does not
  * see exactly the records the pre-pass counted.
  */
 async function readVerbatim(
-  engine: Engine, table: string, content: { text?: string; bytes?: Uint8Array; handle?: unknown; range?: readonly [number, number] },
-  delimiter: string, crlf: boolean, columns: number, skip: number, expected: number,
+  engine: Engine, table: string, content: Content, delimiter: string, crlf: boolean, columns: number, skip: number, expected: number,
 ): Promise<boolean> {
   // The file itself when the engine reads it, else its bytes (kept when there is no text: the
   // builder's records are read from them afterwards), else the text.
-  const registered = (content.handle !== undefined && content.bytes && engine.registerHandle ? await engine.registerHandle(content.handle, content.range) : null)
+  const handle = content.handle !== undefined && content.bytes && engine.registerHandle ? await engine.registerHandle(content.handle, content.range) : null;
+  const registered = handle
     ?? (content.bytes && engine.registerBytes
-      ? await engine.registerBytes(content.bytes, content.text === undefined || content.range !== undefined)
+      ? (content.text === undefined
+        ? await engine.registerBytes(await content.bytes(), !content.fresh)
+        : await engine.registerBytes(content.bytes, false))
       : await engine.registerText!(content.text!));
   try {
     await engine.exec(`CREATE TEMP TABLE ${table} AS SELECT * FROM read_csv(${lit(registered.path)}, columns = {${csvColumns(columns)}},
@@ -248,8 +271,15 @@ function linesOf(text: string, piece: Piece, delimiter: string, from = piece.fir
   return parts.join('');
 }
 
-/** linesOf for a text held as UTF-8 bytes, the record numbers written in ASCII. */
-function linesOfBytes(bytes: Uint8Array, piece: Piece, delimiter: string, from: number, to: number): Uint8Array {
+/** linesOf for a text held as UTF-8 bytes, the record numbers written in ASCII (the records' bytes read in one range). */
+async function linesOfRanges(ranges: ByteRanges, piece: Piece, delimiter: string, from: number, to: number): Promise<Uint8Array> {
+  if (to <= from) return new Uint8Array(0);
+  const at = piece.starts[from - piece.first];
+  const bytes = await ranges.read(at, piece.ends[to - 1 - piece.first]);
+  return linesOfBytes(bytes, at, piece, delimiter, from, to);
+}
+
+function linesOfBytes(bytes: Uint8Array, offset: number, piece: Piece, delimiter: string, from: number, to: number): Uint8Array {
   const d = delimiter.charCodeAt(0);
   let size = 0;
   for (let k = from - piece.first; k < to - piece.first; k++) {
@@ -262,7 +292,7 @@ function linesOfBytes(bytes: Uint8Array, piece: Piece, delimiter: string, from: 
     const no = String(piece.first + k);
     for (let c = 0; c < no.length; c++) out[at++] = no.charCodeAt(c);
     out[at++] = d;
-    out.set(bytes.subarray(piece.starts[k], piece.ends[k]), at);
+    out.set(bytes.subarray(piece.starts[k] - offset, piece.ends[k] - offset), at);
     at += piece.ends[k] - piece.starts[k];
     out[at++] = 0x0a;
   }

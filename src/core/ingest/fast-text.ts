@@ -40,6 +40,7 @@ import { META_COLUMNS, sqlType, tableDDL } from '../audit/tables';
 import { ident, lit } from '../sql/sql';
 import { extrasSql, fieldSql } from './fast-text-sql';
 import { NotUtf8, readStream, readWhole, type TextSource } from './fast-text-read';
+import { inMemory } from './fast-utf8-scan';
 
 /** Text read to find the header row: far more than 20 records of any real export. */
 const HEAD_CHARS = 1024 * 1024;
@@ -220,16 +221,20 @@ function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
  * `streaming.minBytes` or more is read piece by piece when the engine can take pieces.
  */
 export async function tryLoadTextFast(
-  engine: Engine, file: InputFile, opts: ParseOptions, streaming: TextStreaming = TEXT_STREAMING, partBytes = Infinity,
+  engine: Engine, input: InputFile, opts: ParseOptions, streaming: TextStreaming = TEXT_STREAMING, partBytes = Infinity,
 ): Promise<(FastTextResult & { encoding: string }) | null> {
-  if (!engine.registerText || sniffFormat(file.name, file.bytes) !== 'text') return null;
-  const forced = file.type || file.mapping ? { type: file.type, mapping: file.mapping } : undefined;
-  if (engine.registerTextChunks && file.bytes.length >= streaming.minBytes) return loadStreamed(engine, file, forced, opts, streaming.chunkBytes);
-  if (file.bytes.length > MAX_FILE_BYTES) return null;
-  if (engine.registerBytes) {
-    const direct = await loadUtf8(engine, file, forced, opts, partBytes);
+  if (!engine.registerText || sniffFormat(input.name, input.bytes) !== 'text') return null;
+  const forced = input.type || input.mapping ? { type: input.type, mapping: input.mapping } : undefined;
+  const size = input.ranges?.size ?? input.bytes.length;
+  const streamed = engine.registerTextChunks && size >= streaming.minBytes;
+  if (!streamed && size > MAX_FILE_BYTES) return null;
+  if (!streamed && engine.registerBytes) {
+    const direct = await loadUtf8(engine, input, forced, opts, partBytes);
     if (direct) return direct;
   }
+  // Every other way reads the file whole.
+  const file = input.ranges ? { ...input, bytes: await input.ranges.read(0, size), ranges: undefined } : input;
+  if (streamed) return loadStreamed(engine, file, forced, opts, streaming.chunkBytes);
   const prepared = prepareText(file.name, file.bytes);
   if (!prepared.ok) return null;
   const source: TextSource = {
@@ -242,23 +247,27 @@ export async function tryLoadTextFast(
 
 /**
  * The bulk path over the bytes of a plain UTF-8 file (no BOM, no `sep=` line), which is never
- * decoded as a whole: null, having changed nothing, when the file is not one (a byte that is
- * not UTF-8 makes it GB18030) or the bytes path gives up, and the text path then decides.
+ * decoded as a whole (nor, when the caller reads it in ranges, held whole): null, having
+ * changed nothing, when the file is not one (a byte that is not UTF-8 makes it GB18030) or
+ * the bytes path gives up, and the text path then decides.
  */
 async function loadUtf8(
   engine: Engine, file: InputFile, forced: { type?: SlipTypeId; mapping?: Record<string, string> } | undefined, opts: ParseOptions,
   partBytes: number,
 ): Promise<(FastTextResult & { encoding: string }) | null> {
-  const { bytes } = file;
-  const layout = textLayout(bytes);
+  const bytes = file.ranges ?? inMemory(file.bytes);
+  // The head: the whole file when it is in memory (textLayout looks for NUL bytes in all of it;
+  // over ranges, the pre-pass does).
+  const first = file.ranges ? await bytes.read(0, Math.min(bytes.size, HEAD_BYTES)) : file.bytes;
+  const layout = textLayout(first);
   if (!layout || layout.encoding !== 'utf-8' || layout.skip !== 0) return null;
-  const decoded = textHead(bytes, layout);
+  const decoded = textHead(first, layout, bytes.size);
   if (!decoded) return null;
   const { head, partial } = decoded;
   if (refusedText(head)) return null;
   const start = textStart(file.name, head);
   if (start.skip > 0) return null;
-  const source: TextSource = { form: 'utf8', bytes, handle: file.handle, head, partial, delimiter: start.delimiter };
+  const source: TextSource = { form: 'utf8', bytes, handle: file.handle, head, partial, delimiter: start.delimiter, window: partBytes };
   try {
     const result = await loadTextFast(engine, file.name, source, layout.encoding, forced, opts, partBytes);
     return result && { ...result, encoding: layout.encoding };
@@ -269,8 +278,8 @@ async function loadUtf8(
 }
 
 /** The decoded head of a text file (HEAD_BYTES after its BOM); null when a strict UTF-8 decode fails there. */
-function textHead(bytes: Uint8Array, layout: TextLayout): { head: string; partial: boolean } | null {
-  const partial = layout.skip + HEAD_BYTES < bytes.length;
+function textHead(bytes: Uint8Array, layout: TextLayout, size = bytes.length): { head: string; partial: boolean } | null {
+  const partial = layout.skip + HEAD_BYTES < size;
   try {
     const decoder = new TextDecoder(layout.label, { fatal: layout.encoding === 'utf-8', ignoreBOM: true });
     return { head: decoder.decode(bytes.subarray(layout.skip, layout.skip + HEAD_BYTES), { stream: partial }), partial };

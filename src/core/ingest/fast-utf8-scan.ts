@@ -73,11 +73,69 @@ function wellFormed(b: Uint8Array, from: number, to: number): boolean {
 export function scanUtf8Records(
   b: Uint8Array, delimiter: string, headerRow: number, width: number, tally: Tally,
 ): Piece | null | typeof NOT_UTF8 {
+  const found = new Records(tally, headerRow, (start, end) => totalsAt(b, start, end));
+  const got = scanUtf8Window(b, delimiter, width, tally, found, 0, true);
+  return typeof got === 'number' ? found.piece(b.length) : got;
+}
+
+/** A file's bytes read a range at a time (the browser reads its File so; in Node they are in memory). */
+export interface ByteRanges {
+  size: number;
+  read(from: number, to: number): Promise<Uint8Array>;
+  /** read() gives bytes nobody else holds (an engine may take them over instead of copying). */
+  fresh: boolean;
+}
+
+export const inMemory = (bytes: Uint8Array): ByteRanges => ({ size: bytes.length, read: async (from, to) => bytes.subarray(from, to), fresh: false });
+
+/** The file has a NUL byte: it is not text for the fast path (textLayout would have said so of the whole file). */
+export const HAS_NUL = 'nul';
+
+/**
+ * scanUtf8Records over a file read `window` bytes at a time, never held whole: the same
+ * records, with offsets in the file. The unfinished record at the end of a window is read
+ * again with the next one.
+ */
+export async function scanUtf8Ranges(
+  bytes: ByteRanges, delimiter: string, headerRow: number, width: number, tally: Tally, window: number,
+): Promise<Piece | null | typeof NOT_UTF8 | typeof HAS_NUL> {
+  let buf: Uint8Array = new Uint8Array(0);
+  const found = new Records(tally, headerRow, (start, end) => totalsAt(buf, start, end));
+  let base = 0;
+  for (let at = 0; ;) {
+    const to = Math.min(bytes.size, at + window);
+    const chunk = await bytes.read(at, to);
+    if (chunk.indexOf(0) !== -1) return HAS_NUL;
+    const final = to >= bytes.size;
+    if (buf.length === 0) buf = chunk;
+    else {
+      const joined = new Uint8Array(buf.length + chunk.length);
+      joined.set(buf);
+      joined.set(chunk, buf.length);
+      buf = joined;
+    }
+    const consumed = scanUtf8Window(buf, delimiter, width, tally, found, base, final);
+    if (typeof consumed !== 'number') return consumed;
+    if (final) return found.piece(base + buf.length);
+    buf = buf.slice(consumed);
+    base += consumed;
+    at = to;
+  }
+}
+
+/**
+ * The records of `b` (offset `base` in the file) into `found`; returns where the records seen
+ * end in `b`. A window that is not the last is read up to its last line break, and a record
+ * that reaches that point unfinished (a quoted cell going on) is left for the next window.
+ */
+function scanUtf8Window(
+  b: Uint8Array, delimiter: string, width: number, tally: Tally, found: Records, base: number, final: boolean,
+): number | null | typeof NOT_UTF8 {
   const d = delimiter.charCodeAt(0);
-  const n = b.length;
-  const found = new Records(tally, headerRow, (start, end) => totalsHint(b, start, end) && totalsCell(utf8.decode(b.subarray(start, end))));
+  const n = final ? b.length : lastLineEnd(b);
+  let consumed = 0;
   let i = 0;
-  while (i < n) {
+  records: while (i < n) {
     const start = i;
     let fields = 0;
     let flagged = false;
@@ -90,8 +148,14 @@ export function scanUtf8Records(
       if (b[i] === QUOTE) {
         let j = i + 1;
         for (;;) {
-          const q = b.indexOf(QUOTE, j);
+          let q = b.indexOf(QUOTE, j);
+          if (q >= n) q = -1;
           if (q === -1) {
+            // Unfinished here: the next window has more of it (unless it is already too long).
+            if (!final) {
+              if (n - fieldStart > MAX_CELL_CHARS) return null;
+              break records;
+            }
             flagged = true;
             if (n - fieldStart > MAX_CELL_CHARS) return null;
             if (!wellFormed(b, j, n)) return NOT_UTF8;
@@ -111,7 +175,7 @@ export function scanUtf8Records(
               content = true;
             }
           }
-          if (b[q + 1] === QUOTE) { content = true; j = q + 2; continue; }
+          if (b[q + 1] === QUOTE && q + 1 < n) { content = true; j = q + 2; continue; }
           j = q + 1;
           break;
         }
@@ -153,15 +217,35 @@ export function scanUtf8Records(
       break;
     }
     const end = i;
+    if (i >= n && !final) break;
     if (i < n) {
       const crlf = b[i] === CR && b[i + 1] === LF;
       found.lineEnd(crlf ? 2 : b[i] === LF ? 1 : 3);
       i += crlf ? 2 : 1;
     }
     if (tally.records >= MAX_ROWS) return null;
-    found.add(start, end, fields, flagged, firstStart, firstEnd, beyond);
+    found.add(base + start, base + end, fields, flagged, firstStart, firstEnd, beyond);
+    consumed = i;
   }
-  return found.piece(n);
+  return final ? b.length : consumed;
+}
+
+/**
+ * Where a window that is not the last is read to: just past its last line break (LF, CRLF or
+ * a CR whose next byte is in the window and is not LF), so that no line break and no UTF-8
+ * sequence is cut there; 0 when it has none.
+ */
+function lastLineEnd(b: Uint8Array): number {
+  for (let k = b.length - 1; k >= 0; k--) {
+    if (b[k] === LF) return k + 1;
+    if (b[k] === CR && k + 1 < b.length) return b[k + 1] === LF ? k + 2 : k + 1;
+  }
+  return 0;
+}
+
+/** The first non-empty cell at b[start..end) names a totals row. */
+function totalsAt(b: Uint8Array, start: number, end: number): boolean {
+  return totalsHint(b, start, end) && totalsCell(utf8.decode(b.subarray(start, end)));
 }
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });

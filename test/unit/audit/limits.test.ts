@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { BROWSER_MAX_BYTES, BROWSER_MAX_ROWS, checkBrowserBudget } from '../../../src/core/audit/limits';
+import { BROWSER_MAX_BYTES, BROWSER_MAX_ROWS, checkBrowserBudget, measureInput, measureRanges } from '../../../src/core/audit/limits';
 
 const lines = (n: number, eol = '\n') => new TextEncoder().encode('a,b,c'.concat(eol).repeat(n));
 
@@ -32,5 +32,22 @@ describe('checkBrowserBudget', () => {
     const few = lines(10);
     expect(checkBrowserBudget([{ name: 'a.csv', bytes: few }], { bytes: 0, rows: BROWSER_MAX_ROWS - 20 })).toBeNull();
     expect(checkBrowserBudget([{ name: 'a.csv', bytes: few }], { bytes: 0, rows: BROWSER_MAX_ROWS - 5 })?.code).toBe('too-large');
+  });
+});
+
+describe('measureRanges (a file read a piece at a time)', () => {
+  test('counts what measureInput counts, whatever the pieces', async () => {
+    const enc = new TextEncoder();
+    const files = [
+      enc.encode('a,b\nc,d\r\ne,f\n'), enc.encode('a,b\rc,d\re,f\r'), enc.encode('no line break'), new Uint8Array(0),
+      new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x0a, 0x0a, 0x0d]), new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0x0a]),
+      enc.encode('x\ry\rz\n'), enc.encode('\n'.repeat(1000) + '\r'.repeat(10)),
+    ];
+    for (const bytes of files) {
+      for (const chunk of [1, 2, 3, 5, 64, 1 << 20]) {
+        const got = await measureRanges(bytes.length, async (from, to) => bytes.slice(from, to), chunk);
+        expect(got, `${bytes.length} bytes in pieces of ${chunk}`).toEqual(measureInput(bytes));
+      }
+    }
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { newTally, scanRecords, type Piece } from '../../../src/core/ingest/fast-text-scan';
-import { NOT_UTF8, scanUtf8Records } from '../../../src/core/ingest/fast-utf8-scan';
+import { inMemory, NOT_UTF8, scanUtf8Ranges, scanUtf8Records } from '../../../src/core/ingest/fast-utf8-scan';
 import { mulberry32 as rng } from '../../../scripts/lib/prng';
 
 const enc = new TextEncoder();
@@ -102,5 +102,38 @@ describe('byte pre-pass = text pre-pass on the decoded text', () => {
   test('a cell longer than the row parser takes gives up, counted in bytes', () => {
     const long = enc.encode(`h\n"${'甲'.repeat(400_000)}"\n`);
     expect(scanUtf8Records(long, ',', 0, 1, newTally())).toBeNull();
+  });
+});
+
+describe('byte pre-pass over a file read in windows = over the whole file', () => {
+  test('8,000 random files (some not UTF-8), windows of 1 byte to the whole file', async () => {
+    const next = rng(20261127);
+    const seen = new Set<string>();
+    for (let k = 0; k < 8_000; k++) {
+      const delimiter = [',', ';', '\t'][k % 3];
+      const bytes = new Uint8Array([...randomBytes(next, k % 5 === 0), ...randomBytes(next, false), ...randomBytes(next, false)]);
+      const window = 1 + Math.floor(next() * (bytes.length + 2));
+      const wholeTally = newTally();
+      const whole = scanUtf8Records(bytes, delimiter, k % 4, 1 + (k % 7), wholeTally);
+      const rangedTally = newTally();
+      const ranged = await scanUtf8Ranges(inMemory(bytes), delimiter, k % 4, 1 + (k % 7), rangedTally, window);
+      if (whole === NOT_UTF8 || whole === null) {
+        expect(ranged).toBe(whole);
+        seen.add(String(whole));
+        continue;
+      }
+      expect(ranged).not.toBe(NOT_UTF8);
+      const text = (from: number, to: number) => Array.from(bytes.subarray(from, to)).join(' ');
+      expect(decided(ranged as Piece, text)).toEqual(decided(whole, text));
+      expect(rangedTally).toEqual(wholeTally);
+      expect((ranged as Piece).consumed).toBe(bytes.length);
+      seen.add('piece');
+    }
+    expect([...seen].sort()).toEqual(['not-utf8', 'piece']);
+  });
+
+  test('a NUL byte anywhere is named, as textLayout names it in the whole file', async () => {
+    const bytes = enc.encode('a,b\n1,2\n3,\u0000\n');
+    expect(await scanUtf8Ranges(inMemory(bytes), ',', 0, 2, newTally(), 4)).toBe('nul');
   });
 });
