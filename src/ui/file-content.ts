@@ -21,7 +21,20 @@ export async function bytesOf(content: FileContent): Promise<Uint8Array> {
 export async function inputOf(content: FileContent, rest: Omit<InputFile, 'bytes' | 'ranges' | 'handle'>): Promise<InputFile> {
   if (content instanceof Uint8Array) return { ...rest, bytes: content };
   const read = blobReader(content);
-  return { ...rest, bytes: await read(0, INPUT_HEAD_BYTES), ranges: { size: content.size, read, fresh: true }, handle: content };
+  return { ...rest, bytes: await read(0, INPUT_HEAD_BYTES), ranges: { size: content.size, read, fresh: true, spill: blobSpill }, handle: content };
+}
+
+/**
+ * Bytes made from a file (a GB18030 export made UTF-8) gathered in a Blob, a piece at a
+ * time: the browser keeps a Blob's bytes itself (on disk when large), so the page holds one
+ * piece at a time; DuckDB then reads the Blob as it reads a File.
+ */
+function blobSpill() {
+  let blob = new Blob([]);
+  return {
+    add(bytes: Uint8Array) { blob = new Blob([blob, bytes as Uint8Array<ArrayBuffer>]); },
+    done() { return { ranges: { size: blob.size, read: blobReader(blob), fresh: true }, handle: blob }; },
+  };
 }
 
 /** Size in bytes and line breaks of each file (read a piece at a time), for the browser's budget check before loading. */

@@ -34,13 +34,13 @@ import { MAX_CELL_CHARS, MAX_CELLS_PER_ROW, prepareText, textStart } from './tex
 import { refusedText, textLayout, type TextLayout } from './decode';
 import { MAX_FILE_BYTES } from './read-file';
 import { sniffFormat } from './sniff';
-import type { InputFile } from '../audit/types';
+import { INPUT_HEAD_BYTES, type InputFile } from '../audit/types';
 import { slipTypeDef } from '../schema/slip-types';
 import { META_COLUMNS, sqlType, tableDDL } from '../audit/tables';
 import { ident, lit } from '../sql/sql';
 import { extrasSql, fieldSql } from './fast-text-sql';
 import { NotUtf8, readStream, readWhole, type TextSource } from './fast-text-read';
-import { inMemory } from './fast-utf8-scan';
+import { inMemory, NOT_UTF8, type ByteRanges } from './fast-utf8-scan';
 
 /** Text read to find the header row: far more than 20 records of any real export. */
 const HEAD_CHARS = 1024 * 1024;
@@ -230,7 +230,11 @@ export async function tryLoadTextFast(
   if (!streamed && size > MAX_FILE_BYTES) return null;
   if (!streamed && engine.registerBytes) {
     const direct = await loadUtf8(engine, input, forced, opts, partBytes);
-    if (direct) return direct;
+    if (direct === NOT_UTF8 && input.ranges?.spill) {
+      // GB18030, read in ranges: made UTF-8 a window at a time into a store outside the page's memory.
+      const converted = await loadUtf8(engine, await toUtf8(input, input.ranges, partBytes), forced, opts, partBytes, GB18030.encoding);
+      if (converted && converted !== NOT_UTF8) return converted;
+    } else if (direct && direct !== NOT_UTF8) return direct;
   }
   // Every other way reads the file whole.
   const file = input.ranges ? { ...input, bytes: await input.ranges.read(0, size), ranges: undefined } : input;
@@ -247,14 +251,15 @@ export async function tryLoadTextFast(
 
 /**
  * The bulk path over the bytes of a plain UTF-8 file (no BOM, no `sep=` line), which is never
- * decoded as a whole (nor, when the caller reads it in ranges, held whole): null, having
- * changed nothing, when the file is not one (a byte that is not UTF-8 makes it GB18030) or
- * the bytes path gives up, and the text path then decides.
+ * decoded as a whole (nor, when the caller reads it in ranges, held whole): NOT_UTF8 or null,
+ * having changed nothing, when the file is not one (a byte that is not UTF-8 makes it
+ * GB18030) or the bytes path gives up, and the text path then decides. `encoding`: what the
+ * file was before it was made UTF-8 (toUtf8), for the report.
  */
 async function loadUtf8(
   engine: Engine, file: InputFile, forced: { type?: SlipTypeId; mapping?: Record<string, string> } | undefined, opts: ParseOptions,
-  partBytes: number,
-): Promise<(FastTextResult & { encoding: string }) | null> {
+  partBytes: number, encoding = 'utf-8',
+): Promise<(FastTextResult & { encoding: string }) | typeof NOT_UTF8 | null> {
   const bytes = file.ranges ?? inMemory(file.bytes);
   // The head: the whole file when it is in memory (textLayout looks for NUL bytes in all of it;
   // over ranges, the pre-pass does).
@@ -262,19 +267,39 @@ async function loadUtf8(
   const layout = textLayout(first);
   if (!layout || layout.encoding !== 'utf-8' || layout.skip !== 0) return null;
   const decoded = textHead(first, layout, bytes.size);
-  if (!decoded) return null;
+  if (!decoded) return NOT_UTF8;
   const { head, partial } = decoded;
   if (refusedText(head)) return null;
   const start = textStart(file.name, head);
   if (start.skip > 0) return null;
   const source: TextSource = { form: 'utf8', bytes, handle: file.handle, head, partial, delimiter: start.delimiter, window: partBytes };
   try {
-    const result = await loadTextFast(engine, file.name, source, layout.encoding, forced, opts, partBytes);
-    return result && { ...result, encoding: layout.encoding };
+    const result = await loadTextFast(engine, file.name, source, encoding, forced, opts, partBytes);
+    return result && { ...result, encoding };
   } catch (e) {
-    if (e instanceof NotUtf8) return null;
+    if (e instanceof NotUtf8) return NOT_UTF8;
     throw e;
   }
+}
+
+/**
+ * A GB18030 file as UTF-8, decoded and encoded again a window at a time into the caller's
+ * store (ByteRanges.spill; the browser's is a Blob, which the browser keeps outside the page):
+ * exactly the text decodeText gives (a streaming decoder gives what one decode of the whole
+ * gives), as bytes the UTF-8 path reads in ranges like any UTF-8 file.
+ */
+async function toUtf8(input: InputFile, ranges: ByteRanges, window: number): Promise<InputFile> {
+  const spill = ranges.spill!();
+  const decoder = new TextDecoder(GB18030.label, { ignoreBOM: true });
+  const encoder = new TextEncoder();
+  const step = Math.min(window, ranges.size || 1);
+  for (let at = 0; at < ranges.size; at += step) {
+    const to = Math.min(ranges.size, at + step);
+    spill.add(encoder.encode(decoder.decode(await ranges.read(at, to), { stream: to < ranges.size })));
+  }
+  const made = spill.done();
+  return { name: input.name, type: input.type, mapping: input.mapping, sha256: input.sha256,
+    bytes: await made.ranges.read(0, Math.min(made.ranges.size, INPUT_HEAD_BYTES)), ranges: made.ranges, handle: made.handle };
 }
 
 /** The decoded head of a text file (HEAD_BYTES after its BOM); null when a strict UTF-8 decode fails there. */

@@ -84,6 +84,11 @@ export interface ByteRanges {
   read(from: number, to: number): Promise<Uint8Array>;
   /** read() gives bytes nobody else holds (an engine may take them over instead of copying). */
   fresh: boolean;
+  /**
+   * A store for bytes made from the file (a GB18030 file made UTF-8), outside the page's memory
+   * where the platform has one (the browser: a Blob); without it such files are read whole.
+   */
+  spill?(): { add(bytes: Uint8Array): void; done(): { ranges: ByteRanges; handle?: unknown } };
 }
 
 export const inMemory = (bytes: Uint8Array): ByteRanges => ({ size: bytes.length, read: async (from, to) => bytes.subarray(from, to), fresh: false });
@@ -93,8 +98,9 @@ export const HAS_NUL = 'nul';
 
 /**
  * scanUtf8Records over a file read `window` bytes at a time, never held whole: the same
- * records, with offsets in the file. The unfinished record at the end of a window is read
- * again with the next one.
+ * records, with offsets in the file. Each window is read from the first byte not yet taken,
+ * so the record left unfinished at the end of one is read again with the next (a record
+ * longer than a window: the window grows until it holds it).
  */
 export async function scanUtf8Ranges(
   bytes: ByteRanges, delimiter: string, headerRow: number, width: number, tally: Tally, window: number,
@@ -102,24 +108,20 @@ export async function scanUtf8Ranges(
   let buf: Uint8Array = new Uint8Array(0);
   const found = new Records(tally, headerRow, (start, end) => totalsAt(buf, start, end));
   let base = 0;
-  for (let at = 0; ;) {
-    const to = Math.min(bytes.size, at + window);
-    const chunk = await bytes.read(at, to);
-    if (chunk.indexOf(0) !== -1) return HAS_NUL;
+  let size = window;
+  for (;;) {
+    const to = Math.min(bytes.size, base + size);
+    buf = await bytes.read(base, to);
+    if (buf.indexOf(0) !== -1) return HAS_NUL;
     const final = to >= bytes.size;
-    if (buf.length === 0) buf = chunk;
-    else {
-      const joined = new Uint8Array(buf.length + chunk.length);
-      joined.set(buf);
-      joined.set(chunk, buf.length);
-      buf = joined;
-    }
     const consumed = scanUtf8Window(buf, delimiter, width, tally, found, base, final);
     if (typeof consumed !== 'number') return consumed;
-    if (final) return found.piece(base + buf.length);
-    buf = buf.slice(consumed);
-    base += consumed;
-    at = to;
+    if (final) return found.piece(bytes.size);
+    if (consumed === 0) size *= 2;
+    else {
+      base += consumed;
+      size = window;
+    }
   }
 }
 
