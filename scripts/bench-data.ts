@@ -161,7 +161,6 @@ const PROCESSORS = ['温岭市精工铸造厂', '永康市宏达机械加工厂'
 const SUPPLIERS = ['宝钢集团有限公司', '杭州钢铁贸易有限公司', '人本轴承集团', '上海电缆厂有限公司', '浙江博威密封件有限公司', '江苏永钢物资有限公司'];
 const WORKSHOPS = ['一车间', '二车间', '装配车间', '电机车间', '铸造车间'];
 const CARRIERS = ['德邦物流', '顺丰速运', '安能物流', '中通快运', '天地华宇'];
-const WAREHOUSES = ['成品库', '原材料库', '配件库', '退货库'];
 const TOPICS = ['产品咨询', '报价询问', '安装指导', '故障报修', '配件查询', '发货查询', '投诉'];
 
 interface Product { code: string; name: string; spec: string; min: number; std: number }

@@ -823,7 +823,6 @@ for (const { date, slow } of WORK_DAYS) {
     purchases.push(slip(purchaseHead(date, sup, provisional), mats.map((m) => purchaseLine(m, m.unit === 'kg' ? between(rPu, 20, 60) * 10 : between(rPu, 2, 40) * 10))));
   }
 }
-const rowsSum = (s: Slip, f: string): number => s.lines.reduce((a, l) => a + (num(l[f]) ?? 0), 0);
 /** A red reversal of S: every line negated; dated early next month. */
 function reversal(s: Slip, date: string, price?: (l: Row) => number): Slip {
   const h = { ...purchaseHead(date, str(s.h.supplier), false), inspection_no: '', inspector: '', invoice_no: '', provisional: '', reverses_slip_no: null as V };

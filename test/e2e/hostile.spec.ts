@@ -29,7 +29,6 @@ const requests: string[] = [];
 const pageErrors: string[] = [];
 
 const idle = () => page.waitForFunction(() => !document.querySelector('[data-testid="progress"]'), null, { timeout: 120_000 });
-const bodyText = () => page.evaluate(() => document.body.innerText);
 
 async function newPage(ctx: BrowserContext): Promise<Page> {
   const p = await ctx.newPage();

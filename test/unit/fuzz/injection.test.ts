@@ -15,7 +15,6 @@ import { loadFiles } from '../../../src/core/audit/load';
 import { parseDelimited } from '../../../src/core/ingest/csv';
 import { checkSelect } from '../../../src/core/rules/kinds/sql';
 import { loadRulePack } from '../../../src/core/rules/load';
-import { runAudit } from '../../../src/core/audit/audit';
 import { toXlsx } from '../../../src/core/audit/xlsx-out';
 import { PENALTY_COLUMNS, REJECT_COLUMNS, VIOLATION_COLUMNS } from '../../../src/core/audit/outputs';
 
