@@ -10,23 +10,22 @@ import type { Reject, SlipTypeId, Text } from '../core/types';
 import type { Finding, RuleStatus } from '../core/rules/types';
 import { loadFiles } from '../core/audit/load';
 import { sha256Hex } from '../core/audit/hash';
-import { findingKpis, mergeTallies, tableKpis, tallyFindings, type FindingTally, type Kpis, type TableKpis } from '../core/audit/kpis';
+import { findingKpis, mergeTallies, tableKpis, type Kpis, type TableKpis } from '../core/audit/kpis';
 import {
   PENALTY_COLUMNS, PENALTY_NUMERIC, REJECT_COLUMNS, REJECT_NUMERIC, VIOLATION_COLUMNS, VIOLATION_NUMERIC,
-  penaltyRows, rejectRows, renderOutputs, violationRows, type OutPenalty,
+  penaltyRows, rejectRows, renderOutputs, violationRows,
 } from '../core/audit/outputs';
 import { toXlsx } from '../core/audit/xlsx-out';
 import { SLIP_TYPE_IDS, slipTypeDef } from '../core/schema/slip-types';
 import { ident, lit } from '../core/sql/sql';
 import { loadRulePack } from '../core/rules/load';
-import { defaultAsOf, interner, loadedTypes, runRules, toFinding, type RunContext } from '../core/rules/run';
-import { PenaltyLedger, compareLedgerRows } from '../core/rules/penalties';
+import { defaultAsOf, loadedTypes, runRules, type RunContext } from '../core/rules/run';
 import type { Rule } from '../core/rules/rule';
 import type { RuleProblem } from '../core/rules/types';
 import { relatedDocs } from './related-docs';
 import { previewTable } from './table-preview';
 import { FINDING_COLUMNS, FINDINGS_TABLE, countSql, createFindingsFromKeptSql, facetSql, pageSql } from './findings-sql';
-import { appendKept, dropKept, keptTable, replaceRuleFindings } from './findings-store';
+import { appendKept, dropKept, keptTable, readFindings, replaceRuleFindings, RuleResults } from './findings-store';
 import { changedRules } from './rule-changes';
 import { bytesOf, inputOf, type FileContent } from './file-content';
 import { TEXT_PART_BYTES } from '../core/ingest/fast-text';
@@ -52,18 +51,10 @@ export class AuditSession {
   private customFiles: RuleFile[] = [];
   private asOf = '';
   private statuses: RuleStatus[] = [];
-  private penalties: OutPenalty[] = [];
   /** The findings table exists once the first run has stored it. */
   private ran = false;
-  /**
-   * The last run's number of findings by rule id. The findings themselves stay in the
-   * findings table (a year's audit has hundreds of thousands); a change to one rule re-runs
-   * that rule alone.
-   */
-  private countByRule = new Map<string, number>();
-  /** Per rule: its penalty ledger rows (every ledger row belongs to one rule) and its KPI tally. */
-  private ledgerByRule = new Map<string, OutPenalty[]>();
-  private tallyByRule = new Map<string, FindingTally>();
+  /** The last run's findings per rule (how many, the ledger, the KPI tally): a change to one rule re-runs that rule alone. */
+  private readonly results = new RuleResults();
   /** What the stored findings were produced with; null once the data or the rule pack changes (the next run is a full one). */
   private lastRun: { asOf: string; options: RuleOptions } | null = null;
   /** The KPIs read from the tables alone, for one as-of date of the current data. */
@@ -211,7 +202,8 @@ export class AuditSession {
     const files = await renderOutputs({
       asOf: this.asOf, lang, productVersion: PRODUCT_VERSION,
       load: { tables: this.allTables(), rejects: this.allRejects() },
-      statuses: this.statuses, findings: kind === 'rejects.csv' || kind === 'penalties.csv' ? [] : await this.allFindings(), penalties: this.penalties,
+      statuses: this.statuses, findings: kind === 'rejects.csv' || kind === 'penalties.csv' ? [] : await this.allFindings(),
+      penalties: this.results.penalties(),
       kpis: kind === 'summary.json' || kind === 'evidence.json' ? await this.kpis() : null,
       titles: this.titles(),
       rules: await Promise.all(this.rules.map(async (r) => ({
@@ -229,7 +221,7 @@ export class AuditSession {
       return toXlsx(VIOLATION_COLUMNS, violationRows(await this.allFindings(), this.titles(), lang), VIOLATION_NUMERIC, { headers, sheet: 'violations' });
     }
     if (kind === 'rejects') return toXlsx(REJECT_COLUMNS, rejectRows(this.allRejects()), REJECT_NUMERIC, { headers, sheet: 'rejects' });
-    return toXlsx(PENALTY_COLUMNS, penaltyRows(this.penalties, lang), PENALTY_NUMERIC, { headers, sheet: 'penalties' });
+    return toXlsx(PENALTY_COLUMNS, penaltyRows(this.results.penalties(), lang), PENALTY_NUMERIC, { headers, sheet: 'penalties' });
   }
 
   async kpis(): Promise<Kpis | null> {
@@ -239,7 +231,7 @@ export class AuditSession {
       this.tableKpis = { asOf: this.asOf, kpis };
       kpis.catch(() => { if (this.tableKpis?.kpis === kpis) this.tableKpis = null; });
     }
-    return findingKpis(await this.tableKpis.kpis, mergeTallies(this.tallyByRule.values()), this.penalties);
+    return findingKpis(await this.tableKpis.kpis, mergeTallies(this.results.tallies()), this.results.penalties());
   }
 
   /** The data changed: nothing computed from it so far still holds. */
@@ -292,7 +284,7 @@ export class AuditSession {
     this.lastRun = null;
     if (!this.asOf) {
       this.statuses = this.rules.map((r) => ({ id: r.id, severity: r.severity, clause: r.clause, findings: 0, status: 'not run: no data' }));
-      this.clearFindings();
+      this.results.clear();
       await this.engine.exec(createFindingsFromKeptSql([]));
       this.ran = true;
     } else {
@@ -300,7 +292,7 @@ export class AuditSession {
       if (changed === null) {
         // Each rule's findings go into the findings table as soon as the rule has run (rules run in id
         // order, which is the table's), so no more than one rule's are ever held twice.
-        this.clearFindings();
+        this.results.clear();
         this.ran = false;
         await this.engine.exec(createFindingsFromKeptSql([]));
         let start = 0;
@@ -308,11 +300,11 @@ export class AuditSession {
           const result = await runRules(this.engine, this.rules, {
             ...ctx,
             kept: async (id, count) => {
-              await this.tallyKept(id, count);
+              await this.results.readKept(this.engine, id, count);
               try {
                 await appendKept(this.engine, id, start, count);
               } catch (e) {
-                this.setRuleFindings(id, 0, [], null); // the rule reports the error, with no findings
+                this.results.forget(id); // the rule reports the error, with no findings
                 throw e;
               }
               start += count;
@@ -324,21 +316,20 @@ export class AuditSession {
         }
         this.ran = true;
       } else if (changed.size > 0) {
-        const before = new Map(this.countByRule);
-        for (const id of changed) this.setRuleFindings(id, 0, [], null);
+        const before = this.results.counts();
+        for (const id of changed) this.results.forget(id);
         try {
-          const result = await runRules(this.engine, this.rules, { ...ctx, only: changed, kept: (id, count) => this.tallyKept(id, count) });
+          const result = await runRules(this.engine, this.rules, { ...ctx, only: changed, kept: (id, count) => this.results.readKept(this.engine, id, count) });
           const fresh = new Map(result.statuses.map((st) => [st.id, st]));
           this.statuses = this.statuses.map((st) => fresh.get(st.id) ?? st);
-          await replaceRuleFindings(this.engine, before, this.countByRule, changed);
+          await replaceRuleFindings(this.engine, before, this.results.counts(), changed);
         } finally {
           await dropKept(this.engine, changed);
         }
       }
-      this.penalties = [...this.ledgerByRule.values()].flat().sort(compareLedgerRows);
       this.lastRun = { asOf: this.asOf, options: structuredClone(this.options) };
     }
-    this.progress({ stage: 'done', file: '', rows: this.totalFindings(), index: 0, total: 0 });
+    this.progress({ stage: 'done', file: '', rows: this.results.total(), index: 0, total: 0 });
     return this.snapshot();
   }
 
@@ -350,51 +341,9 @@ export class AuditSession {
     return changedRules(this.rules, last, { asOf: this.asOf, options: this.options }, loaded);
   }
 
-  private clearFindings(): void {
-    this.countByRule.clear();
-    this.ledgerByRule.clear();
-    this.tallyByRule.clear();
-    this.penalties = [];
-  }
-
-  private setRuleFindings(id: string, count: number, ledger: OutPenalty[], tally: FindingTally | null): void {
-    this.countByRule.set(id, count);
-    this.ledgerByRule.set(id, ledger);
-    if (tally) this.tallyByRule.set(id, tally); else this.tallyByRule.delete(id);
-  }
-
-  /** A rule's penalty ledger and KPI tally, from its kept findings read in order, a page at a time. */
-  private async tallyKept(id: string, count: number): Promise<void> {
-    const ledger = new PenaltyLedger();
-    const tally = tallyFindings([]);
-    const table = ident(keptTable(id));
-    for (let from = 0; from < count; from += READ_PAGE) {
-      const rows = await this.engine.query<Row>(`SELECT ${TALLY_COLUMNS} FROM ${table} WHERE _q > ${from} AND _q <= ${from + READ_PAGE} ORDER BY _q`);
-      const page = rows.map(tallyRow);
-      tallyFindings(page, tally);
-      ledger.add(page);
-    }
-    this.setRuleFindings(id, count, ledger.rows(), tally);
-  }
-
-  /** Every finding of the last run in the contract's order (for the exports), read from the findings table a page at a time. */
+  /** Every finding of the last run in the contract's order, for the exports. */
   private async allFindings(): Promise<Finding[]> {
-    const out: Finding[] = [];
-    if (!this.ran) return out;
-    const intern = interner();
-    const total = this.totalFindings();
-    for (let from = 0; from < total; from += READ_PAGE) {
-      const rows = await this.engine.query(`SELECT ${EXPORT_COLUMNS} FROM ${ident(FINDINGS_TABLE)}
-        WHERE id >= ${from} AND id < ${from + READ_PAGE} ORDER BY id`);
-      for (const r of rows) out.push(toFinding(r, intern));
-    }
-    return out;
-  }
-
-  private totalFindings(): number {
-    let n = 0;
-    for (const c of this.countByRule.values()) n += c;
-    return n;
+    return this.ran ? readFindings(this.engine, this.results.total()) : [];
   }
 
   private snapshot(): AuditSnapshot {
@@ -413,7 +362,7 @@ export class AuditSession {
     return {
       engine: this.engine.name, tables: this.allTables(), rejectCount: this.allRejects().length,
       asOf: this.asOf, asOfSet: this.options.asOf !== null, rules, ruleProblems: this.ruleProblems,
-      totalFindings: this.totalFindings(),
+      totalFindings: this.results.total(),
     };
   }
 
@@ -428,25 +377,6 @@ export class AuditSession {
   private allRejects(): Reject[] {
     return [...this.rejectsByFile.values()].flat();
   }
-}
-
-/** Findings read from the engine at a time: bounds what one query result holds (DuckDB-WASM builds it whole). */
-const READ_PAGE = 50_000;
-
-/** A finding as the rule gave it, from the findings table. */
-const EXPORT_COLUMNS = FINDING_COLUMNS.filter((c) => c !== 'id')
-  .map((c) => (c === 'amount' || c === 'penalty' ? `${ident(`${c}_text`)} AS ${ident(c)}` : ident(c))).join(', ');
-
-/** What the penalty ledger and the KPI tally read of a finding. */
-const TALLY_COLUMNS = ['rule_id', 'severity', 'slip_type', 'date', 'responsible', 'amount', 'penalty', 'penalty_note']
-  .map((c) => `CAST(${ident(c)} AS VARCHAR) AS ${ident(c)}`).join(', ');
-
-function tallyRow(r: Row) {
-  const s = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-  return {
-    rule_id: String(r.rule_id), severity: String(r.severity), slip_type: String(r.slip_type), date: s(r.date), responsible: s(r.responsible),
-    amount: s(r.amount), penalty: s(r.penalty), penalty_note: s(r.penalty_note),
-  };
 }
 
 function duplicateReport(name: string, sha256: string, of: string): TableReport {

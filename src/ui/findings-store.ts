@@ -4,11 +4,16 @@
  * built there without the findings ever crossing into JavaScript whole. A full run appends
  * each rule's block as it finishes; a one-rule re-run replaces that rule's rows and
  * renumbers the rows after them, so `id` stays each finding's index in the run's order.
+ * What JavaScript keeps of a run is per rule (RuleResults); the exports read the table.
  */
-import type { Engine } from '../core/engine';
-import { cmp } from '../core/audit/kpis';
+import type { Engine, Row } from '../core/engine';
+import type { Finding } from '../core/rules/types';
+import type { OutPenalty } from '../core/audit/outputs';
+import { cmp, tallyFindings, type FindingTally } from '../core/audit/kpis';
+import { PenaltyLedger, compareLedgerRows } from '../core/rules/penalties';
+import { interner, toFinding } from '../core/rules/run';
 import { ident, lit } from '../core/sql/sql';
-import { FINDINGS_TABLE, insertFindingsFromKeptSql } from './findings-sql';
+import { FINDING_COLUMNS, FINDINGS_TABLE, insertFindingsFromKeptSql } from './findings-sql';
 
 /** The temporary table a rule's findings are kept in until the findings table has them. */
 export const keptTable = (ruleId: string): string => `_kept_${ruleId}`;
@@ -61,4 +66,93 @@ export async function replaceRuleFindings(
   } finally {
     await dropKept(engine, changed);
   }
+}
+
+/** Findings read from the engine at a time: bounds what one query result holds (DuckDB-WASM builds it whole). */
+const READ_PAGE = 50_000;
+
+/** What the penalty ledger and the KPI tally read of a finding. */
+const TALLY_COLUMNS = ['rule_id', 'severity', 'slip_type', 'date', 'responsible', 'amount', 'penalty', 'penalty_note']
+  .map((c) => `CAST(${ident(c)} AS VARCHAR) AS ${ident(c)}`).join(', ');
+
+/**
+ * What the app keeps in JavaScript of a run's findings, per rule: how many, its penalty ledger
+ * rows (every ledger row belongs to one rule) and its KPI tally. The findings themselves stay in
+ * the findings table: a year's audit has hundreds of thousands.
+ */
+export class RuleResults {
+  private readonly count = new Map<string, number>();
+  private readonly ledger = new Map<string, OutPenalty[]>();
+  private readonly tally = new Map<string, FindingTally>();
+
+  clear(): void {
+    this.count.clear();
+    this.ledger.clear();
+    this.tally.clear();
+  }
+
+  /** The rule has no findings (yet: it is about to run again, or it failed). */
+  forget(id: string): void {
+    this.count.set(id, 0);
+    this.ledger.set(id, []);
+    this.tally.delete(id);
+  }
+
+  /** A rule's results from its kept findings (runRules' `keep`), read in order a page at a time. */
+  async readKept(engine: Engine, id: string, count: number): Promise<void> {
+    const ledger = new PenaltyLedger();
+    const tally = tallyFindings([]);
+    const table = ident(keptTable(id));
+    for (let from = 0; from < count; from += READ_PAGE) {
+      const rows = await engine.query(`SELECT ${TALLY_COLUMNS} FROM ${table} WHERE _q > ${from} AND _q <= ${from + READ_PAGE} ORDER BY _q`);
+      const page = rows.map(tallyRow);
+      tallyFindings(page, tally);
+      ledger.add(page);
+    }
+    this.count.set(id, count);
+    this.ledger.set(id, ledger.rows());
+    this.tally.set(id, tally);
+  }
+
+  counts(): Map<string, number> {
+    return new Map(this.count);
+  }
+
+  total(): number {
+    let n = 0;
+    for (const c of this.count.values()) n += c;
+    return n;
+  }
+
+  tallies(): Iterable<FindingTally> {
+    return this.tally.values();
+  }
+
+  /** The penalty ledger of the run, in its order. */
+  penalties(): OutPenalty[] {
+    return [...this.ledger.values()].flat().sort(compareLedgerRows);
+  }
+}
+
+function tallyRow(r: Row) {
+  const s = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+  return {
+    rule_id: String(r.rule_id), severity: String(r.severity), slip_type: String(r.slip_type), date: s(r.date), responsible: s(r.responsible),
+    amount: s(r.amount), penalty: s(r.penalty), penalty_note: s(r.penalty_note),
+  };
+}
+
+/** A finding as the rule gave it, from the findings table. */
+const EXPORT_COLUMNS = FINDING_COLUMNS.filter((c) => c !== 'id')
+  .map((c) => (c === 'amount' || c === 'penalty' ? `${ident(`${c}_text`)} AS ${ident(c)}` : ident(c))).join(', ');
+
+/** The first `total` findings of the findings table (all of them) in the run's order, read a page at a time. */
+export async function readFindings(engine: Engine, total: number): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const intern = interner();
+  for (let from = 0; from < total; from += READ_PAGE) {
+    const rows = await engine.query(`SELECT ${EXPORT_COLUMNS} FROM ${ident(FINDINGS_TABLE)} WHERE id >= ${from} AND id < ${from + READ_PAGE} ORDER BY id`);
+    for (const r of rows) out.push(toFinding(r, intern));
+  }
+  return out;
 }
