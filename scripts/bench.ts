@@ -130,7 +130,11 @@ function timedEngine(engine: Engine, current: () => FileTiming | undefined, quer
   return {
     name: engine.name,
     loadColumns: (name, columns, data) => time('bulkMs', () => engine.loadColumns(name, columns, data)),
+    // Every way of handing the engine a file, so that the loader takes the paths it takes with the real engine.
     ...(engine.registerText ? { registerText: (text: string) => time('bulkMs', () => engine.registerText!(text)) } : {}),
+    ...(engine.registerBytes ? { registerBytes: (bytes: Uint8Array, keep?: boolean) => time('bulkMs', () => engine.registerBytes!(bytes, keep)) } : {}),
+    ...(engine.registerHandle ? { registerHandle: (handle: unknown, range?: readonly [number, number]) => time('bulkMs', () => engine.registerHandle!(handle, range)) } : {}),
+    ...(engine.registerTextChunks ? { registerTextChunks: (chunks: Iterable<string>) => time('bulkMs', () => engine.registerTextChunks!(chunks)) } : {}),
     exec: (sql) => time('sqlMs', () => engine.exec(sql)),
     query: async <R extends Row = Row>(sql: string) => {
       const t = performance.now();
@@ -160,7 +164,8 @@ async function runPipeline(job: Job, heap: { sample: () => void }, report: (b: B
 
   t = performance.now();
   const inputs: InputFile[] = [];
-  for (const name of inputNames(job.gbk)) inputs.push({ name, bytes: new Uint8Array(await readFile(join(job.dir, name))) });
+  // As the command line hands them over: the bytes, and the path for an engine that reads the file itself.
+  for (const name of inputNames(job.gbk)) inputs.push({ name, bytes: new Uint8Array(await readFile(join(job.dir, name))), handle: join(job.dir, name) });
   const readMs = performance.now() - t;
   const bytes = inputs.reduce((s, f) => s + f.bytes.length, 0);
   heap.sample();
