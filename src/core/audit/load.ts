@@ -5,7 +5,7 @@
  */
 import type { Engine } from '../engine';
 import type { RawTable, Refusal, Reject } from '../types';
-import type { InputFile, LazyInputFile, LoadOptions, LoadReport, TableReport } from './types';
+import { wholeBytes, type InputFile, type LazyInputFile, type LoadOptions, type LoadReport, type TableReport } from './types';
 import { readFile } from '../ingest/read-file';
 import { loadCodepages } from '../ingest/excel';
 import { detectTable, type Detection } from '../ingest/header';
@@ -40,7 +40,7 @@ export async function loadFiles(engine: Engine, files: readonly (InputFile | Laz
     progress('read', 0);
     const file = await next!;
     next = reading(index + 1);
-    const sha256 = file.sha256 ?? await sha256Hex(file.ranges ? await file.ranges.read(0, file.ranges.size) : file.bytes);
+    const sha256 = file.sha256 ?? await sha256Hex(await wholeBytes(file));
     const base = emptyReport(file.name, sha256);
 
     const earlier = seen.get(sha256);
@@ -60,7 +60,7 @@ export async function loadFiles(engine: Engine, files: readonly (InputFile | Laz
     }
     // Past the bulk path, the file may be a workbook: its reader needs the codepage tables.
     await loadCodepages();
-    const read = readFile(file.name, file.ranges ? await file.ranges.read(0, file.ranges.size) : file.bytes);
+    const read = readFile(file.name, await wholeBytes(file));
     if (!read.ok) {
       tables.push(refused(base, read.refusal));
       continue;

@@ -5,6 +5,11 @@ import type { ByteRanges } from '../ingest/fast-utf8-scan';
 /** The head of a file handed over in ranges (InputFile.bytes): what format sniffing reads. */
 export const INPUT_HEAD_BYTES = 64 * 1024;
 
+/** All of a file's bytes: read whole from its ranges when it was handed over so. */
+export async function wholeBytes(file: InputFile): Promise<Uint8Array> {
+  return file.ranges ? file.ranges.read(0, file.ranges.size) : file.bytes;
+}
+
 /** A file the user handed over. `type` forces the slip type (`--type TYPE=FILE`, or the app's picker). */
 export interface InputFile {
   name: string;

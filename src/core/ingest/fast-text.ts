@@ -34,7 +34,7 @@ import { MAX_CELL_CHARS, MAX_CELLS_PER_ROW, prepareText, textStart } from './tex
 import { refusedText, textLayout, type TextLayout } from './decode';
 import { MAX_FILE_BYTES } from './read-file';
 import { sniffFormat } from './sniff';
-import { INPUT_HEAD_BYTES, type InputFile } from '../audit/types';
+import { INPUT_HEAD_BYTES, wholeBytes, type InputFile } from '../audit/types';
 import { slipTypeDef } from '../schema/slip-types';
 import { META_COLUMNS, sqlType, tableDDL } from '../audit/tables';
 import { ident, lit } from '../sql/sql';
@@ -237,7 +237,7 @@ export async function tryLoadTextFast(
     } else if (direct && direct !== NOT_UTF8) return direct;
   }
   // Every other way reads the file whole.
-  const file = input.ranges ? { ...input, bytes: await input.ranges.read(0, size), ranges: undefined } : input;
+  const file = input.ranges ? { ...input, bytes: await wholeBytes(input), ranges: undefined } : input;
   if (streamed) return loadStreamed(engine, file, forced, opts, streaming.chunkBytes);
   const prepared = prepareText(file.name, file.bytes);
   if (!prepared.ok) return null;
