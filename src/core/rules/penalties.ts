@@ -32,20 +32,28 @@ function fromCents(c: bigint): string {
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The ledger built up from findings handed over in parts (the app reads a rule's findings page by page). */
+/** The ledger built up from findings handed over in parts, or already summed per ledger row. */
 export class PenaltyLedger {
   private readonly groups = new Map<string, { row: Omit<PenaltyRow, 'amount'>; cents: bigint }>();
 
   add(findings: Iterable<Pick<Finding, 'rule_id' | 'date' | 'responsible' | 'penalty' | 'penalty_note'>>): this {
     for (const f of findings) {
       if (f.penalty === null) continue;
-      const row = { responsible: f.responsible ?? '', month: f.date?.slice(0, 7) ?? '', rule_id: f.rule_id, findings: 0, note: f.penalty_note };
-      const key = JSON.stringify([row.responsible, row.month, row.rule_id, row.note]);
-      const g = this.groups.get(key) ?? { row, cents: 0n };
-      g.row.findings++;
-      g.cents += toCents(f.penalty);
+      this.addSum({ responsible: f.responsible ?? '', month: f.date?.slice(0, 7) ?? '', rule_id: f.rule_id, note: f.penalty_note, findings: 1, amount: f.penalty });
+    }
+    return this;
+  }
+
+  /** Findings already summed by the ledger's keys (the app sums a rule's findings in SQL). */
+  addSum(sum: PenaltyRow): this {
+    const key = JSON.stringify([sum.responsible, sum.month, sum.rule_id, sum.note]);
+    let g = this.groups.get(key);
+    if (!g) {
+      g = { row: { responsible: sum.responsible, month: sum.month, rule_id: sum.rule_id, findings: 0, note: sum.note }, cents: 0n };
       this.groups.set(key, g);
     }
+    g.row.findings += sum.findings;
+    g.cents += toCents(sum.amount);
     return this;
   }
 
