@@ -27,7 +27,7 @@ import { previewTable } from './table-preview';
 import { FINDING_COLUMNS, FINDINGS_TABLE, countSql, createFindingsFromKeptSql, facetSql, pageSql } from './findings-sql';
 import { appendKept, dropKept, keptTable, readFindings, replaceRuleFindings, RuleResults } from './findings-store';
 import { changedRules } from './rule-changes';
-import { bytesOf, hashHere, inputOf, sizeOf, type FileContent, type Hasher } from './file-content';
+import { bytesOf, inputOf, type FileContent } from './file-content';
 import { TEXT_PART_BYTES } from '../core/ingest/fast-text';
 import type {
   AuditSnapshot, ExportKind, Facets, FindingRow, FindingsFilter, ProgressMessage, RuleOptions, RuleView, SlipDetail, TablePreview,
@@ -38,8 +38,7 @@ type RuleFile = { path: string; text: string };
 
 export const PRODUCT_VERSION = '0.1.0';
 
-/** A file the user handed over. Its SHA-256 is worked out beside its load (the hasher's promise). */
-interface HeldFile { name: string; content: FileContent; size: number; type?: SlipTypeId; mapping?: Record<string, string>; sha256: Promise<string> }
+interface HeldFile { name: string; content: FileContent; size: number; type?: SlipTypeId; mapping?: Record<string, string>; sha256: string }
 
 export class AuditSession {
   private files = new Map<string, HeldFile>();
@@ -65,7 +64,6 @@ export class AuditSession {
     readonly engine: Engine,
     ruleFiles: { path: string; text: string }[],
     private readonly progress: (p: Omit<ProgressMessage, 'kind'>) => void = () => {},
-    private readonly hash: Hasher = hashHere,
   ) {
     this.packFiles = ruleFiles;
     this.loadRules();
@@ -103,20 +101,15 @@ export class AuditSession {
   async addFiles(files: { name: string; content: FileContent }[]): Promise<AuditSnapshot> {
     const fresh: HeldFile[] = [];
     for (const f of files) {
-      const size = sizeOf(f.content);
-      const sha256 = this.hash(f.content);
-      sha256.catch(() => {});
-      // Only a file of the same size can have the same content: only then wait for the hashes.
-      let same: HeldFile | undefined;
-      for (const h of this.files.values()) {
-        if (h.size === size && h.name !== f.name && await h.sha256 === await sha256) { same = h; break; }
-      }
+      const bytes = await bytesOf(f.content);
+      const sha256 = await sha256Hex(bytes);
+      const same = [...this.files.values()].find((h) => h.sha256 === sha256 && h.name !== f.name);
       if (same) {
-        this.reports.set(f.name, [duplicateReport(f.name, await sha256, same.name)]);
+        this.reports.set(f.name, [duplicateReport(f.name, sha256, same.name)]);
         continue;
       }
       if (this.files.has(f.name)) await this.purge(f.name);
-      const held = { name: f.name, content: f.content, size, sha256 };
+      const held = { name: f.name, content: f.content, size: bytes.length, sha256 };
       this.files.set(f.name, held);
       fresh.push(held);
     }
@@ -217,7 +210,7 @@ export class AuditSession {
         id: r.id, file: r.file, sha256: await sha256Hex(this.ruleFiles.find((f) => f.path === r.file)?.text ?? ''),
         params: { ...r.params, ...(this.options.params[r.id] ?? {}) },
       }))),
-      inputs: await Promise.all([...this.files.values()].map(async (f) => ({ name: f.name, size: f.size, sha256: await f.sha256 }))),
+      inputs: [...this.files.values()].map((f) => ({ name: f.name, size: f.size, sha256: f.sha256 })),
     });
     return files[kind];
   }

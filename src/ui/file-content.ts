@@ -1,8 +1,6 @@
 /** What the app holds of a user's file, and reading it when needed. */
 import { measureInput, measureRanges } from '../core/audit/limits';
 import { INPUT_HEAD_BYTES, type InputFile } from '../core/audit/types';
-import { hashBlob, sha256Hex } from '../core/audit/hash';
-import type { HashReply, HashRequest } from './hash-worker';
 
 /**
  * A file's content: in the browser the user's File (a handle the browser keeps on disk or
@@ -13,49 +11,6 @@ export type FileContent = Uint8Array | Blob;
 
 export async function bytesOf(content: FileContent): Promise<Uint8Array> {
   return content instanceof Uint8Array ? content : new Uint8Array(await content.arrayBuffer());
-}
-
-/** The size of a file's content in bytes, without reading it. */
-export const sizeOf = (content: FileContent): number => (content instanceof Uint8Array ? content.length : content.size);
-
-/** SHA-256 of a file's content, in hex. */
-export type Hasher = (content: FileContent) => Promise<string>;
-
-/** Hashing in the calling thread, the content read whole (Node, and small inputs). */
-export const hashHere: Hasher = async (content) => sha256Hex(await bytesOf(content));
-
-/**
- * Hashing in a worker of its own (src/ui/hash-worker.ts), a piece at a time: what the audit
- * worker uses for the user's Files, so that hashing runs beside the load and never holds a
- * file whole. The worker starts at once (while the page is surely online); should it fail,
- * the files are hashed here instead, the same way.
- */
-export function workerHasher(): Hasher {
-  let seq = 0;
-  const waiting = new Map<number, { blob: Blob; resolve: (hex: string) => void; reject: (e: Error) => void }>();
-  let worker: Worker | null = new Worker(new URL('./hash-worker.ts', import.meta.url), { type: 'module' });
-  worker.onmessage = (e: MessageEvent<HashReply>) => {
-    const r = e.data;
-    const wait = waiting.get(r.id);
-    waiting.delete(r.id);
-    if ('hex' in r) wait?.resolve(r.hex);
-    else wait?.reject(new Error(`hashing failed: ${r.error}`));
-  };
-  worker.onerror = (e) => {
-    e.preventDefault();
-    worker?.terminate();
-    worker = null;
-    for (const wait of waiting.values()) hashBlob(wait.blob).then(wait.resolve, wait.reject);
-    waiting.clear();
-  };
-  return (content) => {
-    if (content instanceof Uint8Array) return hashHere(content);
-    if (!worker) return hashBlob(content);
-    const id = ++seq;
-    const done = new Promise<string>((resolve, reject) => waiting.set(id, { blob: content, resolve, reject }));
-    worker.postMessage({ id, blob: content } satisfies HashRequest);
-    return done;
-  };
 }
 
 /**

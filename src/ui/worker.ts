@@ -6,7 +6,7 @@
  */
 import { createBrowserEngine } from '../engine/duckdb-browser';
 import { AuditSession } from './audit-session';
-import { measureFiles, workerHasher } from './file-content';
+import { measureFiles } from './file-content';
 import type { CallMessage, FromWorker, ProgressMessage, WorkerApi } from './rpc';
 
 /** The product's rule pack, bundled at build time. */
@@ -22,7 +22,7 @@ let session: Promise<AuditSession> | null = null;
 const getSession = () => {
   session ??= (async () => {
     progress({ stage: 'engine', file: '', rows: 0, index: 0, total: 0 });
-    return new AuditSession(await createBrowserEngine(), RULE_FILES, progress, workerHasher());
+    return new AuditSession(await createBrowserEngine(), RULE_FILES, progress);
   })();
   return session;
 };

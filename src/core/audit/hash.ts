@@ -47,13 +47,6 @@ export async function sha256Parts(parts: readonly string[]): Promise<string> {
   return hash.hex();
 }
 
-/** SHA-256 of a Blob (the browser's File), read and hashed `piece` bytes at a time. */
-export async function hashBlob(blob: Blob, piece = 4 << 20): Promise<string> {
-  const hash = new Sha256();
-  for (let at = 0; at < blob.size; at += piece) hash.update(new Uint8Array(await blob.slice(at, at + piece).arrayBuffer()));
-  return hash.hex();
-}
-
 /** Incremental SHA-256: update with bytes as they come, then hex() once. */
 export class Sha256 {
   private readonly h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);

@@ -21,8 +21,7 @@ import { sha256Hex } from './hash';
 export async function loadFiles(engine: Engine, files: readonly (InputFile | LazyInputFile)[], opts: LoadOptions = {}): Promise<LoadReport> {
   const tables: TableReport[] = [];
   const rejects: Reject[] = [];
-  /** Files loaded so far by size, with their hashes: only a file of the same size can be a duplicate. */
-  const seen = new Map<number, { name: string; sha256: Promise<string> }[]>();
+  const seen = new Map<string, string>();
 
   // A lazy file is read (from disk, hashed) while the one before it loads: the reading and the
   // engine's work overlap, at the cost of holding two files' bytes for a while.
@@ -41,64 +40,54 @@ export async function loadFiles(engine: Engine, files: readonly (InputFile | Laz
     progress('read', 0);
     const file = await next!;
     next = reading(index + 1);
-    const sha256 = file.sha256 === undefined ? sha256Hex(await wholeBytes(file)) : Promise.resolve(file.sha256);
-    sha256.catch(() => {});
-    const size = file.ranges?.size ?? file.bytes.length;
-    const sameSize = seen.get(size) ?? [];
-    let earlier: string | undefined;
-    for (const other of sameSize) if (await other.sha256 === await sha256) { earlier = other.name; break; }
+    const sha256 = file.sha256 ?? await sha256Hex(await wholeBytes(file));
+    const base = emptyReport(file.name, sha256);
+
+    const earlier = seen.get(sha256);
     if (earlier !== undefined) {
-      tables.push({ ...emptyReport(file.name, await sha256), status: 'skipped', reason: `duplicate: same content as ${earlier}`, refusal: { code: 'duplicate', detail: { of: earlier } } });
+      tables.push({ ...base, status: 'skipped', reason: `duplicate: same content as ${earlier}`, refusal: { code: 'duplicate', detail: { of: earlier } } });
       continue;
     }
-    seen.set(size, [...sameSize, { name: file.name, sha256 }]);
-    const reports = await loadOne(engine, file, opts, progress, rejects);
-    // The hash may still have been on its way while the file loaded.
-    const hex = await sha256;
-    for (const r of reports) tables.push({ ...r, sha256: hex });
+    seen.set(sha256, file.name);
+
+    const fast = await tryLoadTextFast(engine, file, { dateOrder: opts.dateOrder }, opts.textStreaming, opts.textPartBytes);
+    if (fast) {
+      progress('parse', 0);
+      for (const r of fast.rejects) rejects.push(r);
+      tables.push(loadedReport({ ...base, encoding: fast.encoding }, fast.found, fast.counts));
+      progress('load', fast.counts.rows_read);
+      continue;
+    }
+    // Past the bulk path, the file may be a workbook: its reader needs the codepage tables.
+    await loadCodepages();
+    const read = readFile(file.name, await wholeBytes(file));
+    if (!read.ok) {
+      tables.push(refused(base, read.refusal));
+      continue;
+    }
+    progress('parse', 0);
+    const fileTables: TableReport[] = [];
+    for (const table of read.tables) {
+      const report = await loadTable(engine, table, file, sha256, opts, rejects);
+      fileTables.push(report);
+      progress('load', report.rows_read);
+    }
+    for (const s of read.skippedSheets) {
+      fileTables.push({ ...base, sheet: s.sheet, status: 'skipped', reason: s.reason });
+    }
+    // A workbook whose only tables are unrecognised is refused as a file; other sheets beside a slip table are skipped.
+    if (fileTables.some((t) => t.status === 'loaded')) {
+      for (const t of fileTables) if (t.status === 'refused' && t.sheet !== '') t.status = 'skipped';
+    }
+    tables.push(...fileTables);
   }
   return { tables, rejects };
 }
 
-/** The reports of one file's tables (their sha256 left to the caller); its rejected rows go to `rejects`. */
-async function loadOne(
-  engine: Engine, file: InputFile, opts: LoadOptions, progress: (phase: 'read' | 'parse' | 'load', rows: number) => void, rejects: Reject[],
-): Promise<TableReport[]> {
-  const base = emptyReport(file.name, '');
-  const fast = await tryLoadTextFast(engine, file, { dateOrder: opts.dateOrder }, opts.textStreaming, opts.textPartBytes);
-  if (fast) {
-    progress('parse', 0);
-    for (const r of fast.rejects) rejects.push(r);
-    progress('load', fast.counts.rows_read);
-    return [loadedReport({ ...base, encoding: fast.encoding }, fast.found, fast.counts)];
-  }
-  // Past the bulk path, the file may be a workbook: its reader needs the codepage tables.
-  await loadCodepages();
-  const read = readFile(file.name, await wholeBytes(file));
-  if (!read.ok) {
-    return [refused(base, read.refusal)];
-  }
-  progress('parse', 0);
-  const fileTables: TableReport[] = [];
-  for (const table of read.tables) {
-    const report = await loadTable(engine, table, file, opts, rejects);
-    fileTables.push(report);
-    progress('load', report.rows_read);
-  }
-  for (const s of read.skippedSheets) {
-    fileTables.push({ ...base, sheet: s.sheet, status: 'skipped', reason: s.reason });
-  }
-  // A workbook whose only tables are unrecognised is refused as a file; other sheets beside a slip table are skipped.
-  if (fileTables.some((t) => t.status === 'loaded')) {
-    for (const t of fileTables) if (t.status === 'refused' && t.sheet !== '') t.status = 'skipped';
-  }
-  return fileTables;
-}
-
 async function loadTable(
-  engine: Engine, table: RawTable, file: InputFile, opts: LoadOptions, rejects: Reject[],
+  engine: Engine, table: RawTable, file: InputFile, sha256: string, opts: LoadOptions, rejects: Reject[],
 ): Promise<TableReport> {
-  const base = { ...emptyReport(file.name, ''), sheet: table.sheet, encoding: table.encoding };
+  const base = { ...emptyReport(file.name, sha256), sheet: table.sheet, encoding: table.encoding };
   const forced = file.type || file.mapping ? { type: file.type, mapping: file.mapping } : undefined;
   const found = detectTable(table.rows, forced);
   if (!found.ok) {

@@ -23,12 +23,8 @@ export interface InputFile {
   type?: SlipTypeId;
   /** Column mapping chosen by the user (source header → canonical field), for files whose headers are not recognised. */
   mapping?: Record<string, string>;
-  /**
-   * The file's SHA-256 when the caller has it already (hashing 200 MB takes a while), or is
-   * working it out beside the load (the app): the loader awaits a promise only to report the
-   * file, or to tell it from an earlier file of the same size.
-   */
-  sha256?: string | Promise<string>;
+  /** SHA-256 of `bytes` when the caller has it already (hashing 200 MB takes a while). */
+  sha256?: string;
   /**
    * The file as the platform holds it (the browser's File), for an engine that can read it
    * itself, piece by piece (Engine.registerHandle), instead of being handed its bytes.
