@@ -60,6 +60,13 @@ export interface MemoryPeak {
   renderer: number;
   /** The renderer's RSS at the start: the page open and DuckDB-WASM ready, before the work (files). */
   rendererStart: number;
+  /**
+   * Peak private memory of the renderer (RssAnon + VmSwap): its RSS without the pages of
+   * Chromium's own binary and libraries, which every Chromium process maps and shares. On
+   * Linux this is Chromium's "private memory footprint", the Memory footprint column of its
+   * task manager.
+   */
+  rendererPrivate: number;
 }
 
 export interface BrowserBench {
@@ -112,7 +119,7 @@ function kib(text: string, key: string): number {
  * costs ~0.1 s of CPU, which at 10 Hz would take a core away from the browser.
  */
 async function sampleMemory<T>(work: () => Promise<T>): Promise<{ value: T; peak: MemoryPeak }> {
-  const peak: MemoryPeak = { rss: 0, pss: 0, renderer: 0, rendererStart: -1 };
+  const peak: MemoryPeak = { rss: 0, pss: 0, renderer: 0, rendererStart: -1, rendererPrivate: 0 };
   const page = 4096;
   let ticks = 0;
   let started = false;
@@ -125,9 +132,11 @@ async function sampleMemory<T>(work: () => Promise<T>): Promise<{ value: T; peak
         const r = Number(readFileSync(`/proc/${p.pid}/statm`, 'utf8').split(' ')[1]) * page;
         rss += r;
         if (withPss) pss += kib(readFileSync(`/proc/${p.pid}/smaps_rollup`, 'utf8'), 'Pss');
-        if ((!started || r > peak.renderer) && readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('--type=renderer')) {
+        if (readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('--type=renderer')) {
           peak.renderer = Math.max(peak.renderer, r);
           if (!started) peak.rendererStart = Math.max(peak.rendererStart, r);
+          const status = readFileSync(`/proc/${p.pid}/status`, 'utf8');
+          peak.rendererPrivate = Math.max(peak.rendererPrivate, kib(status, 'RssAnon') + kib(status, 'VmSwap'));
         }
       } catch {
         // Gone meanwhile.

@@ -3,7 +3,7 @@
  * grows. Prints figures; it is not a test and asserts nothing about them.
  *
  *   npm run bench -- [--rows N] [--sizes 100000,1000000] [--engine native|wasm]
- *                    [--skip-gbk] [--cli] [--reference] [--browser] [--profile] [--rules-budget SECONDS]
+ *                    [--skip-gbk] [--cli] [--reference] [--repeat N] [--browser] [--profile] [--rules-budget SECONDS]
  *
  * For each size (outbound lines) the data set is generated once into .bench/<size>/
  * (scripts/bench-data.ts), then each measurement runs in a fresh child process with a
@@ -13,6 +13,8 @@
  *   - the same load with outbound as GBK (unless --skip-gbk);
  *   - --cli: the command line end to end, as `npm run audit` starts it (scripts/audit.mjs: the
  *     bundle in build/cli when it is up to date, else the TypeScript sources);
+ *   - --repeat N (with --cli and --reference): N more runs of both, taken in turns, and the
+ *     median of the N + 1 ratios CLI ÷ reference (one pair swings by ±15% on a busy machine);
  *   - --reference: native DuckDB (its default in-memory database) reading the same files itself
  *     with read_csv (all VARCHAR, converted in SQL), then the same rule pack: what an expert
  *     would do by hand;
@@ -404,11 +406,13 @@ async function driver(): Promise<void> {
       rows: { type: 'string' }, sizes: { type: 'string', default: '100000,1000000' }, engine: { type: 'string', default: 'native' },
       'skip-gbk': { type: 'boolean', default: false }, cli: { type: 'boolean', default: false },
       reference: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false },
-      browser: { type: 'boolean', default: false },
+      browser: { type: 'boolean', default: false }, repeat: { type: 'string', default: '0' },
       'rules-budget': { type: 'string', default: '600' },
     },
   });
   const budget = Number(values['rules-budget']) * 1000;
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 0) throw new Error('--repeat: an integer ≥ 0');
   if (!(budget > 0)) throw new Error('--rules-budget: seconds > 0');
   const sizes = (values.rows ?? values.sizes).split(',').map((x) => Number(x.trim()));
   if (sizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error('--rows/--sizes: integers ≥ 10');
@@ -417,7 +421,11 @@ async function driver(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'slip-bench-'));
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
-  interface SizeRow { rows: number; utf: Result; gbk?: Result; cli?: CliTiming; ref?: Result; profile?: string[]; web?: BrowserRun; webGbk?: BrowserRun }
+  interface SizeRow {
+    rows: number; utf: Result; gbk?: Result; cli?: CliTiming; ref?: Result; profile?: string[]; web?: BrowserRun; webGbk?: BrowserRun;
+    /** CLI wall time ÷ reference (load + rules), one per pair of runs. */
+    cliRatios: number[];
+  }
   const table: SizeRow[] = [];
   let browser: BrowserBench | undefined;
   try {
@@ -430,7 +438,7 @@ async function driver(): Promise<void> {
       process.stderr.write(`${rows}: load + rules (${engine}, UTF-8) …\n`);
       // The budget is for the rules step; loading gets as long again on top of it.
       const timeout = 2 * budget;
-      const row: SizeRow = { rows, utf: await measure({ mode: 'pipeline', dir, gbk: false, rules: true, engine }, work, timeout) };
+      const row: SizeRow = { rows, utf: await measure({ mode: 'pipeline', dir, gbk: false, rules: true, engine }, work, timeout), cliRatios: [] };
       if (!values['skip-gbk']) {
         process.stderr.write(`${rows}: load (${engine}, outbound as GBK) …\n`);
         row.gbk = await measure({ mode: 'pipeline', dir, gbk: true, rules: false, engine }, work, timeout);
@@ -442,6 +450,15 @@ async function driver(): Promise<void> {
       if (values.reference) {
         process.stderr.write(`${rows}: native read_csv reference …\n`);
         row.ref = await measure({ mode: 'reference', dir, gbk: false, rules: true, engine: 'native' }, work, timeout);
+      }
+      const pair = (cli: CliTiming | undefined, ref: Result | undefined) => {
+        if (cli && !cli.timedOut && ref && ref.rulesMs !== null) row.cliRatios.push(cli.ms / (ref.loadMs + ref.rulesMs));
+      };
+      pair(row.cli, row.ref);
+      for (let k = 0; k < repeat && values.cli && values.reference; k++) {
+        process.stderr.write(`${rows}: CLI and reference again (${k + 1}/${repeat}) …\n`);
+        const ref = await measure({ mode: 'reference', dir, gbk: false, rules: true, engine: 'native' }, work, timeout);
+        pair(await timeCli(dir, engine, work, timeout), ref);
       }
       if (values.profile && rows === Math.max(...sizes)) {
         // A separate run, so that the profiler's overhead stays out of the figures above.
@@ -515,6 +532,11 @@ async function driver(): Promise<void> {
     if (r.ref) {
       say(`  reference, native read_csv into DuckDB's default in-memory database (all VARCHAR, cast in SQL): load ${s(r.ref.loadMs)} s, rules ${r.ref.rulesMs === null ? over : s(r.ref.rulesMs)} s, ${r.ref.rowsLoaded} rows, ${r.ref.findings} findings, peak RSS ${mb(r.ref.peakRss)} MB`);
     }
+    if (r.cliRatios.length) {
+      const sorted = [...r.cliRatios].sort((a, b) => a - b);
+      const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+      say(`  CLI ÷ reference: ${median.toFixed(2)}${sorted.length > 1 ? ` (median of ${sorted.length} pairs: ${r.cliRatios.map((x) => x.toFixed(2)).join(', ')})` : ''}`);
+    }
     if (r.profile) {
       say('  CPU profile of a separate load run (UTF-8, no rules), main thread, top functions by self time (idle excluded):');
       for (const l of r.profile) say(`    ${l}`);
@@ -575,6 +597,7 @@ function printBrowser(
     const m = w.memory;
     const x = (b: number) => `${(b / r.utf.bytes).toFixed(1)}×`;
     say(`  memory against the input (${mb(r.utf.bytes)} MB): renderer peak ${mb(m.renderer)} MB = ${x(m.renderer)}; above the opened page (${mb(m.rendererStart)} MB, DuckDB-WASM ready) ${mb(m.renderer - m.rendererStart)} MB = ${x(m.renderer - m.rendererStart)}; all Chromium processes, PSS ${mb(m.pss)} MB = ${x(m.pss)}`);
+    say(`  renderer's private memory (RssAnon + VmSwap: its RSS less Chromium's shared binary and libraries; the "memory footprint" of Chromium's task manager): peak ${mb(m.rendererPrivate)} MB = ${x(m.rendererPrivate)}${r.webGbk ? `; GBK run ${mb(r.webGbk.memory.rendererPrivate)} MB = ${x(r.webGbk.memory.rendererPrivate)}` : ''}`);
     say(`  page: ${w.pageMemory}`);
   }
 }
