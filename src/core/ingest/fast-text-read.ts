@@ -61,17 +61,31 @@ interface Part {
  * bytes that are not UTF-8.
  */
 export async function readWhole(
-  engine: Engine, source: Exclude<TextSource, { form: 'pieces' }>, headerRow: number, width: number, partBytes: number,
+  engine: Engine, source: Exclude<TextSource, { form: 'pieces' }>, headerRow: number, width: number, partBytes: number, table: string,
 ): Promise<Read | null> {
   const { delimiter } = source;
   const tally = newTally();
-  const piece = source.form === 'text'
-    ? scanRecords(source.text, delimiter, headerRow, width, tally, true, true)
-    : await scanUtf8Ranges(source.bytes, delimiter, headerRow, width, tally, Math.min(source.window, source.bytes.size || 1));
+  const first = headerRow + 1;
+  // A file DuckDB reads itself in one part: DuckDB starts reading it now, as the head says it
+  // is laid out, while the pre-pass walks the bytes on this thread; the part keeps that table
+  // when the pre-pass finds the file as the head said (the usual export), else reads again.
+  const early = await earlyRead(engine, source, first, width, partBytes, table);
+  let piece: Piece | null | typeof NOT_UTF8 | typeof HAS_NUL;
+  try {
+    piece = source.form === 'text'
+      ? scanRecords(source.text, delimiter, headerRow, width, tally, true, true)
+      : await scanUtf8Ranges(source.bytes, delimiter, headerRow, width, tally, Math.min(source.window, source.bytes.size || 1));
+  } catch (e) {
+    await early?.drop();
+    throw e;
+  }
+  const verbatim = tally.verbatim && tally.widestAll <= MAX_FAST_COLUMNS;
+  const columns = piece && typeof piece === 'object' ? Math.max(verbatim ? tally.widestAll : tally.widestSql, width, 1) : 0;
+  // The early table holds the part when the file is as the head showed; else it goes.
+  const kept = early && verbatim && columns === early.columns && tally.lineEnd === early.lineEnd && await early.ok ? early : null;
+  if (early && !kept) await early.drop();
   if (piece === NOT_UTF8) throw new NotUtf8();
   if (!piece || piece === HAS_NUL) return null;
-  const verbatim = tally.verbatim && tally.widestAll <= MAX_FAST_COLUMNS;
-  const columns = Math.max(verbatim ? tally.widestAll : tally.widestSql, width, 1);
   if (columns > MAX_FAST_COLUMNS) return null;
   const size = source.form === 'text' ? source.text.length : source.bytes.size;
   const texts = async (records: readonly number[]) => {
@@ -83,7 +97,6 @@ export async function readWhole(
     return records.map((r) => utf8.decode(bytes.subarray(piece.starts[r] - from, piece.ends[r] - from)));
   };
 
-  const first = headerRow + 1;
   const bounds = [first];
   for (let r = first + 1; r < tally.records; r++) if (piece.starts[r] - piece.starts[bounds[bounds.length - 1]] >= partBytes) bounds.push(r);
   bounds.push(Math.max(first, tally.records));
@@ -95,7 +108,14 @@ export async function readWhole(
       async load(table) {
         const skips: number[] = [];
         for (let r = from; r < to && skips.length <= MAX_VERBATIM_SKIPS; r++) if (piece.status[r] !== SQL) skips.push(r);
-        if (verbatim && skips.length <= MAX_VERBATIM_SKIPS) {
+        if (kept && table === kept.table) {
+          // Read while the pre-pass ran: the file as the pre-pass found it, unless DuckDB saw other records.
+          if (skips.length <= MAX_VERBATIM_SKIPS && await countIs(engine, table, to - from)) {
+            const rec = `(rowid + ${from})`;
+            return { rec, base: skips.length ? `${rec} NOT IN (${skips.join(', ')})` : 'true' };
+          }
+          await engine.exec(`DROP TABLE IF EXISTS ${table}`);
+        } else if (verbatim && skips.length <= MAX_VERBATIM_SKIPS) {
           // One part: the file (or its text) as it is; several: each its own range of it.
           const end = to < tally.records ? piece.starts[to] : size;
           const content: Content = source.form === 'text'
@@ -248,18 +268,63 @@ async function readVerbatim(
         : await engine.registerBytes(content.bytes, false))
       : await engine.registerText!(content.text!));
   try {
-    await engine.exec(`CREATE TEMP TABLE ${table} AS SELECT * FROM read_csv(${lit(registered.path)}, columns = {${csvColumns(columns)}},
-      delim = ${lit(delimiter)}, new_line = ${crlf ? "'\\r\\n'" : "'\\n'"}, skip = ${skip}, ${CSV_OPTIONS})`);
+    await engine.exec(readCsvSql(table, registered.path, delimiter, crlf, columns, skip));
   } catch {
     await engine.exec(`DROP TABLE IF EXISTS ${table}`);
     return false;
   } finally {
     await registered.release();
   }
-  const got = await engine.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`);
-  if (Number(got[0]?.n) === expected) return true;
+  if (await countIs(engine, table, expected)) return true;
   await engine.exec(`DROP TABLE ${table}`);
   return false;
+}
+
+function readCsvSql(table: string, path: string, delimiter: string, crlf: boolean, columns: number, skip: number): string {
+  return `CREATE TEMP TABLE ${table} AS SELECT * FROM read_csv(${lit(path)}, columns = {${csvColumns(columns)}},
+    delim = ${lit(delimiter)}, new_line = ${crlf ? "'\\r\\n'" : "'\\n'"}, skip = ${skip}, ${CSV_OPTIONS})`;
+}
+
+async function countIs(engine: Engine, table: string, expected: number): Promise<boolean> {
+  const got = await engine.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`);
+  return Number(got[0]?.n) === expected;
+}
+
+/** A read of the whole file into the part's table, begun before the pre-pass (readWhole). */
+interface EarlyRead {
+  table: string;
+  columns: number;
+  /** The line end the head shows (Tally.lineEnd: 1 LF, 2 CRLF). */
+  lineEnd: number;
+  /** Whether DuckDB read the file (the table then exists until drop()). */
+  ok: Promise<boolean>;
+  drop(): Promise<void>;
+}
+
+/**
+ * Starts DuckDB reading a UTF-8 file it reads itself (the CLI's files, the browser's Files
+ * of one part), laid out as its head shows: the cells of the header row, and the line end of
+ * its first line. The read is under way when this returns (the pre-pass that follows never
+ * lets other work in). Null when the file is not such a file.
+ */
+async function earlyRead(
+  engine: Engine, source: Exclude<TextSource, { form: 'pieces' }>, skip: number, width: number, partBytes: number, table: string,
+): Promise<EarlyRead | null> {
+  if (source.form !== 'utf8' || source.handle === undefined || !engine.registerHandle || source.bytes.size > partBytes) return null;
+  const lf = source.head.indexOf('\n');
+  if (lf < 0 || !source.partial && lf === source.head.length - 1) return null;
+  const lineEnd = lf > 0 && source.head[lf - 1] === '\r' ? 2 : 1;
+  const columns = Math.max(width, 1);
+  const registered = await engine.registerHandle(source.handle);
+  if (!registered) return null;
+  const ok = engine.exec(readCsvSql(table, registered.path, source.delimiter, lineEnd === 2, columns, skip)).then(
+    () => true,
+    async () => { await engine.exec(`DROP TABLE IF EXISTS ${table}`); return false; },
+  ).finally(() => registered.release());
+  return {
+    table, columns, lineEnd, ok,
+    async drop() { if (await ok) await engine.exec(`DROP TABLE IF EXISTS ${table}`); },
+  };
 }
 
 /** The records of a piece SQL reads (those numbered from … to, if given), each as one clean line `record number, cells…`. */

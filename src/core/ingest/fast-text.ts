@@ -112,7 +112,7 @@ async function loadTextFast(
     // text of a record for the builder.
     const read = source.form === 'pieces'
       ? await readStream(engine, raw, source, found.headerRow, width)
-      : await readWhole(engine, source, found.headerRow, width, partBytes);
+      : await readWhole(engine, source, found.headerRow, width, partBytes, raw);
     if (!read) return null;
     const { tally, columns, texts } = read;
     await engine.exec(tableDDL(def));

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -199,6 +199,35 @@ describe('bulk text path in small parts gives the same answers (native)', () => 
     expect(Math.max(...ranges)).toBeLessThan(256 * 1024 + 1024);
     expect(ranges.reduce((a, b) => a + b, 0)).toBeLessThan(file.bytes.length);
   }, 60_000);
+});
+
+describe('a file DuckDB reads itself, begun while the pre-pass runs, gives the same answers (native)', () => {
+  /** The files on disk with their path as the handle, as the command line hands them over. */
+  const onDisk = (files: InputFile[]): InputFile[] => {
+    const at = mkdtempSync(join(tmpdir(), 'fast-text-disk-'));
+    return files.map((f) => { const path = join(at, f.name); writeFileSync(path, f.bytes); return { ...f, handle: path }; });
+  };
+  /** The engine, counting the CSV reads of files. */
+  const counting = (reads: string[]): Engine => ({ ...engine, exec: (sql) => { if (/read_csv\('[^']*fast-text-disk/.test(sql)) reads.push(sql); return engine.exec(sql); } });
+
+  test('sample data, text fixtures, the awkward files, the straddling file and benchmark data', async () => {
+    await compare(engine, onDisk([...filesIn('sample-data'), ...filesIn('test/fixtures/text'), straddling()]));
+    for (const f of onDisk(AWKWARD)) await compare(engine, [f]);
+    const { loaded } = await compare(engine, onDisk(filesIn(dir)));
+    expect(loaded).toBeGreaterThan(15_000);
+  }, 120_000);
+
+  test.each([
+    ['is as its head shows: one read', `${HEADER}\nCK1,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,\nCK2,2025-01-03,乙,P1,泵,3,1,3,销售,张三,是,,,\n`, 1],
+    ['has CRLF after a first LF: read line by line', `${HEADER}\nCK1,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,\r\nCK2,2025-01-03,乙,P1,泵,3,1,3,销售,张三,是,,,\r\n`, 1],
+    ['has a row wider than its header: read again', `${HEADER}\nCK1,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,\nCK2,2025-01-03,乙,P1,泵,3,1,3,销售,张三,是,,,,溢出\n`, 2],
+    ['has a quoted line break: read line by line', `${HEADER}\nCK1,2025-01-02,"甲\n公司",P1,泵,3,1,3,销售,张三,是,,,\n`, 1],
+  ] as const)('a file that %s', async (_case, text, reads) => {
+    const seen: string[] = [];
+    const [file] = onDisk([{ name: 'early.csv', bytes: enc(text) }]);
+    await compare(counting(seen), [file]);
+    expect(seen.length).toBe(reads);
+  });
 });
 
 describe('bulk text path read piece by piece gives the same answers (native)', () => {
