@@ -125,6 +125,10 @@ async function main(argv: string[]): Promise<number> {
       titles: new Map(pack.rules.map((r) => [r.id, r.title])),
       rules: pack.rules.map((r) => ({ id: r.id, file: r.file, sha256: ruleShas.get(r.file) ?? '', params: r.params })),
       inputs: inputEvidence,
+    }, async (parts) => {
+      const hash = createHash('sha256');
+      for (const part of parts) hash.update(part, 'utf8');
+      return hash.digest('hex');
     });
     const out = resolve(opts.out);
     await mkdir(out, { recursive: true });

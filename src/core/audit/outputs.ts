@@ -150,8 +150,12 @@ export async function renderOutputs(o: AuditOutputs): Promise<Record<string, str
 /**
  * renderOutputs with each file as consecutive parts, for a caller that writes them one
  * after another: the findings of a year's audit make a violations.csv larger than one string.
+ * `hashParts`: the SHA-256 of a file's text given in parts (the command line passes Node's
+ * own hash, which reads the parts as they are instead of joined and encoded first).
  */
-export async function renderOutputParts(o: AuditOutputs): Promise<Record<string, string[]>> {
+export async function renderOutputParts(
+  o: AuditOutputs, hashParts: (parts: readonly string[]) => Promise<string> = sha256Parts,
+): Promise<Record<string, string[]>> {
   const files: Record<string, string[]> = {
     'violations.csv': violationsCsvParts(o.findings, o.titles, o.lang),
     'rejects.csv': [rejectsCsv(o.load.rejects)],
@@ -159,7 +163,7 @@ export async function renderOutputParts(o: AuditOutputs): Promise<Record<string,
     'summary.json': [summaryJson(o)],
   };
   const outputs: Record<string, string> = {};
-  for (const [name, parts] of Object.entries(files)) outputs[name] = await sha256Parts(parts);
+  for (const [name, parts] of Object.entries(files)) outputs[name] = await hashParts(parts);
   const evidence = {
     product: { name: 'slip-audit', version: o.productVersion },
     as_of: o.asOf,
