@@ -67,6 +67,8 @@ export interface MemoryPeak {
    * task manager.
    */
   rendererPrivate: number;
+  /** When the renderer's RSS peaked, in ms from the start of the work. */
+  rendererPeakAt: number;
 }
 
 export interface BrowserBench {
@@ -119,7 +121,8 @@ function kib(text: string, key: string): number {
  * costs ~0.1 s of CPU, which at 10 Hz would take a core away from the browser.
  */
 async function sampleMemory<T>(work: () => Promise<T>): Promise<{ value: T; peak: MemoryPeak }> {
-  const peak: MemoryPeak = { rss: 0, pss: 0, renderer: 0, rendererStart: -1, rendererPrivate: 0 };
+  const peak: MemoryPeak = { rss: 0, pss: 0, renderer: 0, rendererStart: -1, rendererPrivate: 0, rendererPeakAt: 0 };
+  let t0 = Date.now();
   const page = 4096;
   let ticks = 0;
   let started = false;
@@ -133,7 +136,7 @@ async function sampleMemory<T>(work: () => Promise<T>): Promise<{ value: T; peak
         rss += r;
         if (withPss) pss += kib(readFileSync(`/proc/${p.pid}/smaps_rollup`, 'utf8'), 'Pss');
         if (readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('--type=renderer')) {
-          peak.renderer = Math.max(peak.renderer, r);
+          if (r > peak.renderer) { peak.renderer = r; peak.rendererPeakAt = Date.now() - t0; }
           if (!started) peak.rendererStart = Math.max(peak.rendererStart, r);
           const status = readFileSync(`/proc/${p.pid}/status`, 'utf8');
           peak.rendererPrivate = Math.max(peak.rendererPrivate, kib(status, 'RssAnon') + kib(status, 'VmSwap'));
@@ -147,6 +150,7 @@ async function sampleMemory<T>(work: () => Promise<T>): Promise<{ value: T; peak
   };
   tick();
   started = true;
+  t0 = Date.now();
   const timer = setInterval(tick, 200);
   try {
     const value = await work();

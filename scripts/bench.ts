@@ -597,6 +597,7 @@ function printBrowser(
     const m = w.memory;
     const x = (b: number) => `${(b / r.utf.bytes).toFixed(1)}×`;
     say(`  memory against the input (${mb(r.utf.bytes)} MB): renderer peak ${mb(m.renderer)} MB = ${x(m.renderer)}; above the opened page (${mb(m.rendererStart)} MB, DuckDB-WASM ready) ${mb(m.renderer - m.rendererStart)} MB = ${x(m.renderer - m.rendererStart)}; all Chromium processes, PSS ${mb(m.pss)} MB = ${x(m.pss)}`);
+    say(`  the renderer's RSS peaked ${s(m.rendererPeakAt)} s into the run (${w.filesMs === null ? 'rules not seen starting' : `files loaded at ${s(w.filesMs)} s: ${m.rendererPeakAt < w.filesMs ? 'while loading' : 'while the rules ran'}`})${r.webGbk ? `; GBK run at ${s(r.webGbk.memory.rendererPeakAt)} s${r.webGbk.filesMs === null ? '' : ` (files loaded at ${s(r.webGbk.filesMs)} s)`}` : ''}`);
     say(`  renderer's private memory (RssAnon + VmSwap: its RSS less Chromium's shared binary and libraries; the "memory footprint" of Chromium's task manager): peak ${mb(m.rendererPrivate)} MB = ${x(m.rendererPrivate)}${r.webGbk ? `; GBK run ${mb(r.webGbk.memory.rendererPrivate)} MB = ${x(r.webGbk.memory.rendererPrivate)}` : ''}`);
     say(`  page: ${w.pageMemory}`);
   }
