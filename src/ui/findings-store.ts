@@ -75,7 +75,7 @@ const READ_PAGE = 50_000;
  * A kept table's findings summed by every key the KPI tally and the penalty ledger count by,
  * numbered (_g) so that they can be read a page at a time. A year's audit has hundreds of
  * thousands of findings and a few thousand such sums: reading the findings one by one into
- * JavaScript left ~70 MB of garbage in the page's worker.
+ * JavaScript left ~70 MB of garbage in the app's worker at the end of a run.
  */
 const sumsSql = (kept: string, into: string) => `CREATE OR REPLACE TEMP TABLE ${ident(into)} AS
   SELECT row_number() OVER () AS _g, * FROM (

@@ -58,7 +58,8 @@ interface Part {
  * records are clean lines, else line by line. UTF-8 bytes are read a window at a time and
  * each part's again when its turn comes (or DuckDB reads the file itself), so a file the
  * browser hands over is never held whole. Throws NotUtf8 (having changed nothing) for
- * bytes that are not UTF-8.
+ * bytes that are not UTF-8. `table`: the raw table the parts are read into (Part.load), which
+ * a file DuckDB reads itself in one part may already hold when the pre-pass ends.
  */
 export async function readWhole(
   engine: Engine, source: Exclude<TextSource, { form: 'pieces' }>, headerRow: number, width: number, partBytes: number, table: string,
