@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,7 @@ describe('CLI on sample-data', () => {
     expect(ev.inputs.length).toBe(10);
     for (const i of ev.inputs) expect(i.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.keys(ev.outputs).sort()).toEqual(['penalties.csv', 'rejects.csv', 'summary.json', 'violations.csv']);
+    for (const [name, sha] of Object.entries(ev.outputs)) expect(sha, name).toBe(createHash('sha256').update(readFileSync(join(out, name))).digest('hex'));
   });
 
   test('the WASM engine (the browser\'s DuckDB) gives byte-identical outputs', () => {
