@@ -120,11 +120,12 @@ export class RuleResults {
         const [{ groups }] = await engine.query<{ groups: number }>(`SELECT count(*) AS groups FROM ${ident(SUMS_TABLE)}`);
         for (let from = 0; from < Number(groups); from += READ_PAGE) {
           const rows = await engine.query(`SELECT * FROM ${ident(SUMS_TABLE)} WHERE _g > ${from} AND _g <= ${from + READ_PAGE}`);
-          for (const r of rows) {
-            const g = sumRow(r);
-            tallyGroups([g], tally);
+          const groups = rows.map(sumRow);
+          tallyGroups(groups, tally);
+          rows.forEach((r, i) => {
+            const g = groups[i];
             if (r.charged === true) ledger.addSum({ responsible: g.responsible, month: g.month, rule_id: g.rule_id, note: text(r.penalty_note), findings: g.count, amount: String(r.penalty) });
-          }
+          });
         }
       } finally {
         await engine.exec(`DROP TABLE IF EXISTS ${ident(SUMS_TABLE)}`);

@@ -226,29 +226,31 @@ export interface FindingGroup {
 /** Decimal text (at most two places) as whole cents. */
 const cents = (amount: string | null): number => (amount === null ? 0 : Math.round(Number(amount) * 100));
 
+function addGroup(t: FindingTally, g: FindingGroup): void {
+  bump(t.rule, g.rule_id, g.count);
+  bump(t.severity, g.severity, g.count);
+  bump(t.month, g.month, g.count);
+  bump(t.department, DEPARTMENT_OF[g.slip_type as SlipTypeId] ?? g.slip_type, g.count);
+  bump(t.person, g.responsible, g.count);
+  if (g.rule_id === 'outbound.below-min-price') {
+    t.belowMinLines += g.count;
+    t.belowMinCents += cents(g.amount);
+  }
+}
+
 /** The tally of `groups`, or `t` with them added. */
 export function tallyGroups(groups: Iterable<FindingGroup>, t: FindingTally = emptyTally()): FindingTally {
-  for (const g of groups) {
-    bump(t.rule, g.rule_id, g.count);
-    bump(t.severity, g.severity, g.count);
-    bump(t.month, g.month, g.count);
-    bump(t.department, DEPARTMENT_OF[g.slip_type as SlipTypeId] ?? g.slip_type, g.count);
-    bump(t.person, g.responsible, g.count);
-    if (g.rule_id === 'outbound.below-min-price') {
-      t.belowMinLines += g.count;
-      t.belowMinCents += cents(g.amount);
-    }
-  }
+  for (const g of groups) addGroup(t, g);
   return t;
 }
 
 /** The tally of `findings`, or `t` with them added (a rule's findings read in parts). */
 export function tallyFindings(findings: Iterable<KpiFinding>, t: FindingTally = emptyTally()): FindingTally {
   for (const f of findings) {
-    tallyGroups([{
+    addGroup(t, {
       rule_id: f.rule_id, severity: f.severity, slip_type: f.slip_type, month: f.date ? f.date.slice(0, 7) : '',
       responsible: f.responsible ?? '', count: 1, amount: (f as { amount?: string | null }).amount ?? null,
-    }], t);
+    });
   }
   return t;
 }

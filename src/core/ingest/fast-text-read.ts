@@ -109,14 +109,13 @@ export async function readWhole(
       async load(table) {
         const skips: number[] = [];
         for (let r = from; r < to && skips.length <= MAX_VERBATIM_SKIPS; r++) if (piece.status[r] !== SQL) skips.push(r);
+        const fits = skips.length <= MAX_VERBATIM_SKIPS;
+        let asIs = false;
         if (kept && table === kept.table) {
           // Read while the pre-pass ran: the file as the pre-pass found it, unless DuckDB saw other records.
-          if (skips.length <= MAX_VERBATIM_SKIPS && await countIs(engine, table, to - from)) {
-            const rec = `(rowid + ${from})`;
-            return { rec, base: skips.length ? `${rec} NOT IN (${skips.join(', ')})` : 'true' };
-          }
-          await engine.exec(`DROP TABLE IF EXISTS ${table}`);
-        } else if (verbatim && skips.length <= MAX_VERBATIM_SKIPS) {
+          asIs = fits && await countIs(engine, table, to - from);
+          if (!asIs) await engine.exec(`DROP TABLE IF EXISTS ${table}`);
+        } else if (verbatim && fits) {
           // One part: the file (or its text) as it is; several: each its own range of it.
           const end = to < tally.records ? piece.starts[to] : size;
           const content: Content = source.form === 'text'
@@ -124,10 +123,11 @@ export async function readWhole(
             : whole
               ? { bytes: () => source.bytes.read(0, size), fresh: source.bytes.fresh, handle: source.handle }
               : { bytes: () => source.bytes.read(piece.starts[from], end), fresh: source.bytes.fresh, handle: source.handle, range: [piece.starts[from], end] as const };
-          if (await readVerbatim(engine, table, content, delimiter, tally.lineEnd === 2, columns, whole ? first : 0, to - from)) {
-            const rec = `(rowid + ${from})`;
-            return { rec, base: skips.length ? `${rec} NOT IN (${skips.join(', ')})` : 'true' };
-          }
+          asIs = await readVerbatim(engine, table, content, delimiter, tally.lineEnd === 2, columns, whole ? first : 0, to - from);
+        }
+        if (asIs) {
+          const rec = `(rowid + ${from})`;
+          return { rec, base: skips.length ? `${rec} NOT IN (${skips.join(', ')})` : 'true' };
         }
         const lines = source.form === 'text'
           ? await engine.registerText!(linesOf(source.text, piece, delimiter, from, to))
