@@ -98,18 +98,18 @@ export class AuditSession {
     return this.ruleFiles;
   }
 
-  async addFiles(files: { name: string; content: FileContent }[]): Promise<AuditSnapshot> {
+  /** Files to load, with their SHA-256 when it is known already (measureFiles), so that they need not be read whole for it. */
+  async addFiles(files: { name: string; content: FileContent; sha256?: string }[]): Promise<AuditSnapshot> {
     const fresh: HeldFile[] = [];
     for (const f of files) {
-      const bytes = await bytesOf(f.content);
-      const sha256 = await sha256Hex(bytes);
+      const sha256 = f.sha256 ?? await sha256Hex(await bytesOf(f.content));
       const same = [...this.files.values()].find((h) => h.sha256 === sha256 && h.name !== f.name);
       if (same) {
         this.reports.set(f.name, [duplicateReport(f.name, sha256, same.name)]);
         continue;
       }
       if (this.files.has(f.name)) await this.purge(f.name);
-      const held = { name: f.name, content: f.content, size: bytes.length, sha256 };
+      const held = { name: f.name, content: f.content, size: f.content instanceof Uint8Array ? f.content.length : f.content.size, sha256 };
       this.files.set(f.name, held);
       fresh.push(held);
     }

@@ -1,6 +1,10 @@
 /** What the app holds of a user's file, and reading it when needed. */
-import { measureInput, measureRanges } from '../core/audit/limits';
+import { sha256Hex } from '../core/audit/hash';
+import { measureInput } from '../core/audit/limits';
 import { INPUT_HEAD_BYTES, type InputFile } from '../core/audit/types';
+import { TEXT_PART_BYTES } from '../core/ingest/fast-text';
+import type { ByteRanges, ScanResult } from '../core/ingest/fast-utf8-scan';
+import { blobReader, inPassWorker, type Measured } from './file-pass';
 
 /**
  * A file's content: in the browser the user's File (a handle the browser keeps on disk or
@@ -20,8 +24,17 @@ export async function bytesOf(content: FileContent): Promise<Uint8Array> {
  */
 export async function inputOf(content: FileContent, rest: Omit<InputFile, 'bytes' | 'ranges' | 'handle'>): Promise<InputFile> {
   if (content instanceof Uint8Array) return { ...rest, bytes: content };
-  const read = blobReader(content);
-  return { ...rest, bytes: await read(0, INPUT_HEAD_BYTES), ranges: { size: content.size, read, fresh: true, spill: blobSpill }, handle: content };
+  const ranges = { ...blobRanges(content), spill: blobSpill };
+  return { ...rest, bytes: await ranges.read(0, INPUT_HEAD_BYTES), ranges, handle: content };
+}
+
+/**
+ * A Blob's bytes a range at a time. The pre-pass over a file of more than one part runs in a
+ * worker of its own (file-pass.ts); a smaller file's leaves at most one part's buffer behind,
+ * not worth starting a worker for.
+ */
+function blobRanges(blob: Blob): ByteRanges {
+  return { size: blob.size, read: blobReader(blob), fresh: true, scan: blob.size > TEXT_PART_BYTES ? scanIn(blob) : undefined };
 }
 
 /**
@@ -33,15 +46,45 @@ function blobSpill() {
   let blob = new Blob([]);
   return {
     add(bytes: Uint8Array) { blob = new Blob([blob, bytes as Uint8Array<ArrayBuffer>]); },
-    done() { return { ranges: { size: blob.size, read: blobReader(blob), fresh: true }, handle: blob }; },
+    done() { return { ranges: blobRanges(blob), handle: blob }; },
   };
 }
 
-/** Size in bytes and line breaks of each file (read a piece at a time), for the browser's budget check before loading. */
-export async function measureFiles(contents: readonly FileContent[]): Promise<{ bytes: number; rows: number }[]> {
-  const out: { bytes: number; rows: number }[] = [];
-  for (const c of contents) out.push(c instanceof Uint8Array ? measureInput(c) : await measureRanges(c.size, blobReader(c)));
+/**
+ * Size in bytes, line breaks and SHA-256 of each file, for the browser's budget check and the
+ * check for a file given twice, before anything is loaded. A File is read a piece at a time in
+ * workers of its own (file-pass.ts): the largest files in one, the rest in another beside it.
+ */
+export async function measureFiles(contents: readonly FileContent[]): Promise<Measured[]> {
+  const out: Measured[] = new Array(contents.length);
+  const blobs: number[] = [];
+  for (const [i, c] of contents.entries()) {
+    if (c instanceof Uint8Array) out[i] = { ...measureInput(c), sha256: await sha256Hex(c) };
+    else blobs.push(i);
+  }
+  await Promise.all(twoGroups(blobs, (i) => (contents[i] as Blob).size).map(async (group) => {
+    const answer = await inPassWorker({ kind: 'measure', blobs: group.map((i) => contents[i] as Blob) });
+    if (!('measured' in answer)) throw new Error('error' in answer ? answer.error : 'no measure');
+    group.forEach((i, k) => { out[i] = answer.measured[k]; });
+  }));
   return out;
 }
 
-const blobReader = (blob: Blob) => async (from: number, to: number) => new Uint8Array(await blob.slice(from, to).arrayBuffer());
+/** `items` in at most two groups of about equal weight (largest first, each to the lighter group). */
+function twoGroups<T>(items: readonly T[], weight: (item: T) => number): T[][] {
+  const groups: { items: T[]; weight: number }[] = [{ items: [], weight: 0 }, { items: [], weight: 0 }];
+  for (const item of [...items].sort((a, b) => weight(b) - weight(a))) {
+    const g = groups[0].weight <= groups[1].weight ? groups[0] : groups[1];
+    g.items.push(item);
+    g.weight += weight(item);
+  }
+  return groups.filter((g) => g.items.length > 0).map((g) => g.items);
+}
+
+/** The loader's pre-pass over a File (ByteRanges.scan), in a worker of its own. */
+const scanIn = (blob: Blob) => async (delimiter: string, headerRow: number, width: number, window: number): Promise<ScanResult> => {
+  const answer = await inPassWorker({ kind: 'scan', blob, delimiter, headerRow, width, window });
+  if (!('scanned' in answer)) throw new Error('error' in answer ? answer.error : 'no scan');
+  return answer.scanned;
+};
+

@@ -7,6 +7,7 @@
 import { createBrowserEngine } from '../engine/duckdb-browser';
 import { AuditSession } from './audit-session';
 import { measureFiles } from './file-content';
+import { passWorkerScript } from './file-pass';
 import type { CallMessage, FromWorker, ProgressMessage, WorkerApi } from './rpc';
 
 /** The product's rule pack, bundled at build time. */
@@ -28,7 +29,10 @@ const getSession = () => {
 };
 
 const api: WorkerApi = {
-  async init() { return { engine: (await getSession()).engine.name }; },
+  async init() {
+    const [started] = await Promise.all([getSession(), passWorkerScript()]);
+    return { engine: started.engine.name };
+  },
   async addFiles(files) { return (await getSession()).addFiles(files); },
   measureFiles,
   async retypeFile(name, type) { return (await getSession()).retypeFile(name, type); },

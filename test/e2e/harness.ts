@@ -18,6 +18,8 @@ export interface App {
   browser: Browser;
   /** A fresh folder for this run's files. */
   work: string;
+  /** The network gone for pages already open: the server stops and drops its connections. */
+  stopServing(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,13 +48,19 @@ export async function startApp(
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', ...(opts.args ?? [])],
   });
+  let serving: Promise<void> | null = null;
+  const stopServing = () => serving ??= new Promise<void>((resolve) => {
+    server.httpServer.close(() => resolve());
+    (server.httpServer as { closeAllConnections?: () => void }).closeAllConnections?.();
+  });
   return {
     origin: `http://127.0.0.1:${port}`,
     browser,
     work,
+    stopServing,
     async close() {
       await browser.close();
-      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+      await stopServing();
     },
   };
 }

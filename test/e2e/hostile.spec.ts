@@ -104,7 +104,11 @@ describe('hostile files in Chromium', () => {
     const p = await newPage(offline);
     await p.goto(`${app.origin}/#/load`);
     await p.getByTestId('file-input').waitFor();
+    // Loaded: the footer names the engine once DuckDB-WASM has started.
+    await p.locator('footer', { hasText: '·' }).waitFor({ timeout: 60_000 });
+    // Offline emulation does not reach the requests of a worker a worker starts: the server goes too.
     await offline.setOffline(true);
+    await app.stopServing();
     await p.getByTestId('file-input').setInputFiles([join('sample-data', '产品出库单_2025Q1.csv')]);
     await p.locator('[data-testid="file-report"] tr.status-loaded').first().waitFor({ timeout: 120_000 });
     await p.getByTestId('nav-findings').click();

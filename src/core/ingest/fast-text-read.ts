@@ -34,6 +34,16 @@ export type TextSource =
   }
   | { form: 'pieces'; bytes: Uint8Array; layout: TextLayout; skip: number; head: string; partial: boolean; delimiter: Delimiter; chunkBytes: number };
 
+/** scanUtf8Ranges here, or where the bytes' reader does it (ByteRanges.scan). */
+async function scanBytes(
+  bytes: ByteRanges, delimiter: string, headerRow: number, width: number, tally: Tally, window: number,
+): ReturnType<typeof scanUtf8Ranges> {
+  if (!bytes.scan) return scanUtf8Ranges(bytes, delimiter, headerRow, width, tally, window);
+  const done = await bytes.scan(delimiter, headerRow, width, window);
+  Object.assign(tally, done.tally);
+  return done.piece;
+}
+
 /** What the pre-pass counted, the parts DuckDB reads, and the text of records for the builder. */
 interface Read {
   tally: Tally;
@@ -75,7 +85,7 @@ export async function readWhole(
   try {
     piece = source.form === 'text'
       ? scanRecords(source.text, delimiter, headerRow, width, tally, true, true)
-      : await scanUtf8Ranges(source.bytes, delimiter, headerRow, width, tally, Math.min(source.window, source.bytes.size || 1));
+      : await scanBytes(source.bytes, delimiter, headerRow, width, tally, Math.min(source.window, source.bytes.size || 1));
   } catch (e) {
     await early?.drop();
     throw e;

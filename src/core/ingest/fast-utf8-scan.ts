@@ -89,7 +89,15 @@ export interface ByteRanges {
    * where the platform has one (the browser: a Blob); without it such files are read whole.
    */
   spill?(): { add(bytes: Uint8Array): void; done(): { ranges: ByteRanges; handle?: unknown } };
+  /**
+   * scanUtf8Ranges over these bytes done elsewhere, for a platform where reading in place
+   * leaves garbage behind (the browser: a worker of its own, ended when it answers).
+   */
+  scan?(delimiter: string, headerRow: number, width: number, window: number): Promise<ScanResult>;
 }
+
+/** What scanUtf8Ranges gives, with the tally it counted into. */
+export interface ScanResult { piece: Piece | null | typeof NOT_UTF8 | typeof HAS_NUL; tally: Tally }
 
 export const inMemory = (bytes: Uint8Array): ByteRanges => ({ size: bytes.length, read: async (from, to) => bytes.subarray(from, to), fresh: false });
 

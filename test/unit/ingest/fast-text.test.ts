@@ -14,6 +14,7 @@ import type { Engine } from '../../../src/core/engine';
 import { INPUT_HEAD_BYTES, type InputFile, type LoadOptions, type LoadReport } from '../../../src/core/audit/types';
 import { loadFiles } from '../../../src/core/audit/load';
 import { SLIP_TYPES } from '../../../src/core/schema/slip-types';
+import { runPass } from '../../../src/ui/file-pass';
 import { ident } from '../../../src/core/sql/sql';
 import { createNodeEngine } from '../../../src/engine/duckdb-node';
 import { createWasmNodeEngine } from '../../../src/engine/duckdb-wasm-node';
@@ -282,10 +283,20 @@ describe('bulk text path read piece by piece gives the same answers (native)', (
   }, 60_000);
 });
 
-/** The file as the browser hands it over: its head, its bytes read a range at a time (each read's length logged), its hash. */
-function ranged(file: InputFile, reads: number[] = [], spilled: number[] = []): InputFile {
+/**
+ * The file as the browser hands it over: its head, its bytes read a range at a time (each
+ * read's length logged), its hash; with `scanned`, its pre-pass done by the reader as the
+ * browser's worker does it (file-pass.ts), each file scanned so logged by name.
+ */
+function ranged(file: InputFile, reads: number[] = [], spilled: number[] = [], scanned?: string[]): InputFile {
   const { bytes } = file;
   const read = async (from: number, to: number) => { reads.push(to - from); return bytes.slice(from, to); };
+  const scanOf = (all: Uint8Array) => scanned && (async (delimiter: string, headerRow: number, width: number, window: number) => {
+    scanned.push(file.name);
+    const answer = await runPass({ kind: 'scan', blob: new Blob([all as Uint8Array<ArrayBuffer>]), delimiter, headerRow, width, window });
+    if (!('scanned' in answer)) throw new Error('no scan');
+    return answer.scanned;
+  });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   // A store like the browser's Blob: pieces added, then read back in ranges.
   const spill = () => {
@@ -295,11 +306,11 @@ function ranged(file: InputFile, reads: number[] = [], spilled: number[] = []): 
       done: () => {
         const all = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
         pieces.reduce((at, p) => { all.set(p, at); return at + p.length; }, 0);
-        return { ranges: { size: all.length, read: async (from: number, to: number) => { reads.push(to - from); return all.slice(from, to); }, fresh: true } };
+        return { ranges: { size: all.length, read: async (from: number, to: number) => { reads.push(to - from); return all.slice(from, to); }, fresh: true, scan: scanOf(all) } };
       },
     };
   };
-  return { name: file.name, bytes: bytes.slice(0, INPUT_HEAD_BYTES), ranges: { size: bytes.length, read, fresh: true, spill }, sha256 };
+  return { name: file.name, bytes: bytes.slice(0, INPUT_HEAD_BYTES), ranges: { size: bytes.length, read, fresh: true, spill, scan: scanOf(bytes) }, sha256 };
 }
 
 describe('bulk text path over a file read in ranges gives the same answers', () => {
@@ -313,6 +324,15 @@ describe('bulk text path over a file read in ranges gives the same answers', () 
     const { loaded } = await compare(engine, files.filter((f) => f.name !== 'outbound-gbk.csv').map((f) => ranged(f)), undefined, undefined, 65_536);
     expect(loaded).toBeGreaterThan(15_000);
     await compare(engine, files.filter((f) => f.name === 'outbound-gbk.csv').map((f) => ranged(f)), undefined, undefined, 65_536);
+  }, 120_000);
+
+  test('the pre-pass done by the reader (the browser\'s own worker for it) gives the same answers', async () => {
+    const scanned: string[] = [];
+    const files = [...AWKWARD, ...filesIn('sample-data'), ...filesIn('test/fixtures/text'), straddling(), ...filesIn(dir)];
+    await compare(engine, files.map((f) => ranged(f, [], [], scanned)), undefined, undefined, 65_536);
+    // The bulk path's files were scanned there (a BOM, title rows, UTF-16 or a workbook take other paths).
+    expect(scanned).toEqual(expect.arrayContaining(['outbound.csv', 'outbound-gbk.csv', '产品出库单_2025Q1.csv', 'straddling.csv']));
+    expect(new Set(scanned).size).toBeGreaterThan(files.length / 2);
   }, 120_000);
 
   test('a GB18030 file is made UTF-8 a window at a time and loads as the text path loads it', async () => {

@@ -1,0 +1,85 @@
+/**
+ * The passes over a user's File that read all of it before DuckDB does: measuring and hashing
+ * it (before anything is loaded) and the loader's pre-pass (ByteRanges.scan). In the browser
+ * each runs in a worker of its own that is ended when it answers, so the buffers it read,
+ * which a worker's garbage collector frees late (after ~64 MB or more of them), go with it
+ * instead of lingering in the audit worker beside DuckDB's heap. What the worker runs is here;
+ * file-pass-worker.ts only answers messages with it.
+ */
+import { measureRanges } from '../core/audit/limits';
+import { sha256Stream } from '../core/audit/hash';
+import { newTally } from '../core/ingest/fast-text-scan';
+import { scanUtf8Ranges, type ScanResult } from '../core/ingest/fast-utf8-scan';
+import passWorkerUrl from './file-pass-worker.ts?worker&url';
+
+export interface Measured { bytes: number; rows: number; sha256: string }
+
+export type PassRequest =
+  | { kind: 'measure'; blobs: Blob[] }
+  | { kind: 'scan'; blob: Blob; delimiter: string; headerRow: number; width: number; window: number };
+
+export type PassAnswer = { measured: Measured[] } | { scanned: ScanResult } | { error: string };
+
+export const blobReader = (blob: Blob) => async (from: number, to: number) => new Uint8Array(await blob.slice(from, to).arrayBuffer());
+
+/** Size, line breaks (limits.ts) and SHA-256 of each file, in one read of it a piece at a time. */
+export async function measureBlobs(blobs: readonly Blob[]): Promise<Measured[]> {
+  const out: Measured[] = [];
+  for (const blob of blobs) {
+    const hash = await sha256Stream();
+    const m = await measureRanges(blob.size, blobReader(blob), undefined, (bytes) => hash.update(bytes));
+    out.push({ ...m, sha256: hash.hex() });
+  }
+  return out;
+}
+
+export async function runPass(request: PassRequest): Promise<PassAnswer> {
+  if (request.kind === 'measure') return { measured: await measureBlobs(request.blobs) };
+  const { blob, delimiter, headerRow, width, window } = request;
+  const tally = newTally();
+  const piece = await scanUtf8Ranges({ size: blob.size, read: blobReader(blob), fresh: true }, delimiter, headerRow, width, tally, window);
+  return { scanned: { piece, tally } };
+}
+
+/** The buffers an answer hands over instead of copying (the pre-pass's record offsets). */
+export function transferables(answer: PassAnswer): Transferable[] {
+  if (!('scanned' in answer)) return [];
+  const { piece } = answer.scanned;
+  return piece && typeof piece === 'object' ? [piece.starts.buffer, piece.ends.buffer, piece.status.buffer] : [];
+}
+
+/**
+ * The pass worker's script, fetched once as the audit worker starts and kept as a blob: URL,
+ * so that a pass can start after the network is gone (the app works offline once it has
+ * loaded) and each file's pass does not fetch it again.
+ */
+let script: Promise<string> | null = null;
+export function passWorkerScript(): Promise<string> {
+  script ??= fetch(passWorkerUrl).then(async (res) => {
+    if (!res.ok) throw new Error(`${passWorkerUrl}: HTTP ${res.status}`);
+    return URL.createObjectURL(new Blob([await res.arrayBuffer()], { type: 'text/javascript' }));
+  });
+  script.catch(() => { script = null; });
+  return script;
+}
+
+/**
+ * `request` in a worker of its own, ended when it answers; here where a worker cannot start
+ * one (Node, and older browsers without workers started from workers).
+ */
+export async function inPassWorker(request: PassRequest): Promise<PassAnswer> {
+  if (typeof Worker === 'undefined') return runPass(request);
+  const url = await passWorkerScript();
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(url, { type: 'module' });
+    worker.onmessage = (e: MessageEvent<PassAnswer>) => {
+      worker.terminate();
+      resolve(e.data);
+    };
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new Error(`reading the file failed: ${e.message || 'its worker stopped'}`));
+    };
+    worker.postMessage(request);
+  });
+}

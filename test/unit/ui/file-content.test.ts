@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { measureInput, measureRanges } from '../../../src/core/audit/limits';
+import { measureFiles } from '../../../src/ui/file-content';
+import { transferables } from '../../../src/ui/file-pass';
+
+const node = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+describe('measuring the user\'s files before loading them', () => {
+  it('gives each file its size, line breaks and SHA-256, in the order given, Files and bytes alike', async () => {
+    const files = readdirSync('sample-data').filter((f) => f !== 'README.md').map((f) => new Uint8Array(readFileSync(join('sample-data', f))));
+    files.push(new Uint8Array(0), new TextEncoder().encode('a,b\r\nc,d'));
+    // Every other one as a Blob (what the browser hands over), the rest as bytes (Node).
+    const contents = files.map((b, i) => (i % 2 ? new Blob([b as Uint8Array<ArrayBuffer>]) : b));
+    const got = await measureFiles(contents);
+    expect(got).toEqual(files.map((b) => ({ ...measureInput(b), sha256: node(b) })));
+  });
+
+  it('hashes the pieces it counts: every byte once, in order, whatever the piece size', async () => {
+    const bytes = new TextEncoder().encode('出库单号,数量\n'.repeat(3000));
+    for (const chunk of [1, 7, 4096, 1 << 20]) {
+      const seen: Uint8Array[] = [];
+      const m = await measureRanges(bytes.length, async (from, to) => bytes.slice(from, to), chunk, (b) => seen.push(b));
+      expect(m).toEqual(measureInput(bytes));
+      expect(Buffer.concat(seen).equals(Buffer.from(bytes)), `pieces of ${chunk}`).toBe(true);
+    }
+  });
+
+  it('hands the pre-pass\'s record offsets back without copying them', () => {
+    const piece = { first: 0, count: 1, starts: new Int32Array(4), ends: new Int32Array(4), status: new Uint8Array(4), consumed: 3 };
+    const tally = { records: 1, widestSql: 1, widestAll: 1, blank: 0, totals: 0, js: [], verbatim: true, lineEnd: 1 };
+    expect(transferables({ scanned: { piece, tally } })).toEqual([piece.starts.buffer, piece.ends.buffer, piece.status.buffer]);
+    expect(transferables({ scanned: { piece: 'nul', tally } })).toEqual([]);
+    expect(transferables({ measured: [] })).toEqual([]);
+  });
+});
