@@ -3,7 +3,7 @@ import { sha256Hex } from '../core/audit/hash';
 import { measureInput } from '../core/audit/limits';
 import { INPUT_HEAD_BYTES, type InputFile } from '../core/audit/types';
 import { TEXT_PART_BYTES } from '../core/ingest/fast-text';
-import type { ByteRanges, ScanResult } from '../core/ingest/fast-utf8-scan';
+import type { ByteRanges, ScanResult, Stored } from '../core/ingest/fast-utf8-scan';
 import { blobReader, inPassWorker, type Measured } from './file-pass';
 
 /**
@@ -24,7 +24,7 @@ export async function bytesOf(content: FileContent): Promise<Uint8Array> {
  */
 export async function inputOf(content: FileContent, rest: Omit<InputFile, 'bytes' | 'ranges' | 'handle'>): Promise<InputFile> {
   if (content instanceof Uint8Array) return { ...rest, bytes: content };
-  const ranges = { ...blobRanges(content), spill: blobSpill };
+  const ranges = { ...blobRanges(content), transcode: transcodeIn(content) };
   return { ...rest, bytes: await ranges.read(0, INPUT_HEAD_BYTES), ranges, handle: content };
 }
 
@@ -35,19 +35,6 @@ export async function inputOf(content: FileContent, rest: Omit<InputFile, 'bytes
  */
 function blobRanges(blob: Blob): ByteRanges {
   return { size: blob.size, read: blobReader(blob), fresh: true, scan: blob.size > TEXT_PART_BYTES ? scanIn(blob) : undefined };
-}
-
-/**
- * Bytes made from a file (a GB18030 export made UTF-8) gathered in a Blob, a piece at a
- * time: the browser keeps a Blob's bytes itself (on disk when large), so the page holds one
- * piece at a time; DuckDB then reads the Blob as it reads a File.
- */
-function blobSpill() {
-  let blob = new Blob([]);
-  return {
-    add(bytes: Uint8Array) { blob = new Blob([blob, bytes as Uint8Array<ArrayBuffer>]); },
-    done() { return { ranges: blobRanges(blob), handle: blob }; },
-  };
 }
 
 /**
@@ -80,6 +67,13 @@ function twoGroups<T>(items: readonly T[], weight: (item: T) => number): T[][] {
   }
   return groups.filter((g) => g.items.length > 0).map((g) => g.items);
 }
+
+/** A File decoded from `label` and made UTF-8 (ByteRanges.transcode) in a worker of its own, into a Blob. */
+const transcodeIn = (blob: Blob) => async (label: string, window: number): Promise<Stored> => {
+  const answer = await inPassWorker({ kind: 'utf8', blob, label, window });
+  if (!('utf8' in answer)) throw new Error('error' in answer ? answer.error : 'no UTF-8');
+  return { ranges: blobRanges(answer.utf8), handle: answer.utf8 };
+};
 
 /** The loader's pre-pass over a File (ByteRanges.scan), in a worker of its own. */
 const scanIn = (blob: Blob) => async (delimiter: string, headerRow: number, width: number, window: number): Promise<ScanResult> => {

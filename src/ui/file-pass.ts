@@ -1,6 +1,7 @@
 /**
  * The passes over a user's File that read all of it before DuckDB does: measuring and hashing
- * it (before anything is loaded) and the loader's pre-pass (ByteRanges.scan). In the browser
+ * it (before anything is loaded), making a GB18030 file UTF-8 (ByteRanges.transcode) and the
+ * loader's pre-pass (ByteRanges.scan). In the browser
  * each runs in a worker of its own that is ended when it answers, so the buffers it read,
  * which a worker's garbage collector frees late (after ~64 MB or more of them), go with it
  * instead of lingering in the audit worker beside DuckDB's heap. What the worker runs is here;
@@ -9,18 +10,33 @@
 import { measureRanges } from '../core/audit/limits';
 import { sha256Stream } from '../core/audit/hash';
 import { newTally } from '../core/ingest/fast-text-scan';
-import { scanUtf8Ranges, type ScanResult } from '../core/ingest/fast-utf8-scan';
+import { scanUtf8Ranges, transcodeInto, type ByteStore, type ScanResult } from '../core/ingest/fast-utf8-scan';
 import passWorkerUrl from './file-pass-worker.ts?worker&url';
 
 export interface Measured { bytes: number; rows: number; sha256: string }
 
 export type PassRequest =
   | { kind: 'measure'; blobs: Blob[] }
-  | { kind: 'scan'; blob: Blob; delimiter: string; headerRow: number; width: number; window: number };
+  | { kind: 'scan'; blob: Blob; delimiter: string; headerRow: number; width: number; window: number }
+  | { kind: 'utf8'; blob: Blob; label: string; window: number };
 
-export type PassAnswer = { measured: Measured[] } | { scanned: ScanResult } | { error: string };
+export type PassAnswer = { measured: Measured[] } | { scanned: ScanResult } | { utf8: Blob } | { error: string };
 
 export const blobReader = (blob: Blob) => async (from: number, to: number) => new Uint8Array(await blob.slice(from, to).arrayBuffer());
+
+/**
+ * Bytes made from a file (a GB18030 export made UTF-8) gathered in a Blob, a piece at a
+ * time: the browser keeps a Blob's bytes itself (on disk when large), so the page holds one
+ * piece at a time; DuckDB then reads the Blob as it reads a File.
+ */
+export function blobStore(): ByteStore & { blob(): Blob } {
+  let blob = new Blob([]);
+  return {
+    add(bytes) { blob = new Blob([blob, bytes as Uint8Array<ArrayBuffer>]); },
+    done() { return { ranges: { size: blob.size, read: blobReader(blob), fresh: true }, handle: blob }; },
+    blob: () => blob,
+  };
+}
 
 /** Size, line breaks (limits.ts) and SHA-256 of each file, in one read of it a piece at a time. */
 export async function measureBlobs(blobs: readonly Blob[]): Promise<Measured[]> {
@@ -35,6 +51,12 @@ export async function measureBlobs(blobs: readonly Blob[]): Promise<Measured[]> 
 
 export async function runPass(request: PassRequest): Promise<PassAnswer> {
   if (request.kind === 'measure') return { measured: await measureBlobs(request.blobs) };
+  if (request.kind === 'utf8') {
+    const store = blobStore();
+    const { blob, label, window } = request;
+    await transcodeInto({ size: blob.size, read: blobReader(blob), fresh: true }, store, label, window);
+    return { utf8: store.blob() };
+  }
   const { blob, delimiter, headerRow, width, window } = request;
   const tally = newTally();
   const piece = await scanUtf8Ranges({ size: blob.size, read: blobReader(blob), fresh: true }, delimiter, headerRow, width, tally, window);

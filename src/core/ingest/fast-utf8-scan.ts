@@ -88,12 +88,37 @@ export interface ByteRanges {
    * A store for bytes made from the file (a GB18030 file made UTF-8), outside the page's memory
    * where the platform has one (the browser: a Blob); without it such files are read whole.
    */
-  spill?(): { add(bytes: Uint8Array): void; done(): { ranges: ByteRanges; handle?: unknown } };
+  spill?(): ByteStore;
+  /**
+   * These bytes decoded from `label` and made UTF-8 (transcodeInto) into the platform's
+   * store, done elsewhere (the browser: a worker of its own); without it, done here into spill().
+   */
+  transcode?(label: string, window: number): Promise<Stored>;
   /**
    * scanUtf8Ranges over these bytes done elsewhere, for a platform where reading in place
    * leaves garbage behind (the browser: a worker of its own, ended when it answers).
    */
   scan?(delimiter: string, headerRow: number, width: number, window: number): Promise<ScanResult>;
+}
+
+/** Where bytes made from a file are gathered a piece at a time, then read back in ranges. */
+export interface ByteStore { add(bytes: Uint8Array): void; done(): Stored }
+export interface Stored { ranges: ByteRanges; handle?: unknown }
+
+/**
+ * The bytes of `ranges`, decoded from `label` a window at a time and encoded as UTF-8 into
+ * `store`: exactly the text one decode of the whole gives (a streaming decoder gives the same),
+ * never held whole.
+ */
+export async function transcodeInto(ranges: ByteRanges, store: ByteStore, label: string, window: number): Promise<Stored> {
+  const decoder = new TextDecoder(label, { ignoreBOM: true });
+  const encoder = new TextEncoder();
+  const step = Math.min(window, ranges.size || 1);
+  for (let at = 0; at < ranges.size; at += step) {
+    const to = Math.min(ranges.size, at + step);
+    store.add(encoder.encode(decoder.decode(await ranges.read(at, to), { stream: to < ranges.size })));
+  }
+  return store.done();
 }
 
 /** What scanUtf8Ranges gives, with the tally it counted into. */
