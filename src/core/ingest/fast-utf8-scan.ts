@@ -86,7 +86,7 @@ export interface ByteRanges {
   fresh: boolean;
   /**
    * A store for bytes made from the file (a GB18030 file made UTF-8), outside the page's memory
-   * where the platform has one (the browser: a Blob); without it such files are read whole.
+   * where the platform has one (the browser: a Blob); without it (or transcode) such files are read whole.
    */
   spill?(): ByteStore;
   /**
