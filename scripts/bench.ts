@@ -15,6 +15,7 @@
  *     bundle in build/cli when it is up to date, else the TypeScript sources);
  *   - --repeat N (with --cli and --reference): N more runs of both, taken in turns, and the
  *     median of the N + 1 ratios CLI ÷ reference (one pair swings by ±15% on a busy machine);
+ *     the browser is then compared with the median of the reference's N + 1 runs;
  *   - --reference: native DuckDB (its default in-memory database) reading the same files itself
  *     with read_csv (all VARCHAR, converted in SQL), then the same rule pack: what an expert
  *     would do by hand;
@@ -425,6 +426,8 @@ async function driver(): Promise<void> {
     rows: number; utf: Result; gbk?: Result; cli?: CliTiming; ref?: Result; profile?: string[]; web?: BrowserRun; webGbk?: BrowserRun;
     /** CLI wall time ÷ reference (load + rules), one per pair of runs. */
     cliRatios: number[];
+    /** The reference's load + rules, one per run (with --repeat, N + 1 runs). */
+    refTimes: number[];
   }
   const table: SizeRow[] = [];
   let browser: BrowserBench | undefined;
@@ -438,7 +441,7 @@ async function driver(): Promise<void> {
       process.stderr.write(`${rows}: load + rules (${engine}, UTF-8) …\n`);
       // The budget is for the rules step; loading gets as long again on top of it.
       const timeout = 2 * budget;
-      const row: SizeRow = { rows, utf: await measure({ mode: 'pipeline', dir, gbk: false, rules: true, engine }, work, timeout), cliRatios: [] };
+      const row: SizeRow = { rows, utf: await measure({ mode: 'pipeline', dir, gbk: false, rules: true, engine }, work, timeout), cliRatios: [], refTimes: [] };
       if (!values['skip-gbk']) {
         process.stderr.write(`${rows}: load (${engine}, outbound as GBK) …\n`);
         row.gbk = await measure({ mode: 'pipeline', dir, gbk: true, rules: false, engine }, work, timeout);
@@ -452,6 +455,7 @@ async function driver(): Promise<void> {
         row.ref = await measure({ mode: 'reference', dir, gbk: false, rules: true, engine: 'native' }, work, timeout);
       }
       const pair = (cli: CliTiming | undefined, ref: Result | undefined) => {
+        if (ref && ref.rulesMs !== null) row.refTimes.push(ref.loadMs + ref.rulesMs);
         if (cli && !cli.timedOut && ref && ref.rulesMs !== null) row.cliRatios.push(cli.ms / (ref.loadMs + ref.rulesMs));
       };
       pair(row.cli, row.ref);
@@ -532,10 +536,9 @@ async function driver(): Promise<void> {
     if (r.ref) {
       say(`  reference, native read_csv into DuckDB's default in-memory database (all VARCHAR, cast in SQL): load ${s(r.ref.loadMs)} s, rules ${r.ref.rulesMs === null ? over : s(r.ref.rulesMs)} s, ${r.ref.rowsLoaded} rows, ${r.ref.findings} findings, peak RSS ${mb(r.ref.peakRss)} MB`);
     }
+    if (r.refTimes.length > 1) say(`  reference's load + rules over its ${r.refTimes.length} runs: ${r.refTimes.map(s).join(', ')} s (median ${s(median(r.refTimes))} s; the browser's ratio takes the median)`);
     if (r.cliRatios.length) {
-      const sorted = [...r.cliRatios].sort((a, b) => a - b);
-      const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-      say(`  CLI ÷ reference: ${median.toFixed(2)}${sorted.length > 1 ? ` (median of ${sorted.length} pairs: ${r.cliRatios.map((x) => x.toFixed(2)).join(', ')})` : ''}`);
+      say(`  CLI ÷ reference: ${median(r.cliRatios).toFixed(2)}${r.cliRatios.length > 1 ? ` (median of ${r.cliRatios.length} pairs: ${r.cliRatios.map((x) => x.toFixed(2)).join(', ')})` : ''}`);
     }
     if (r.profile) {
       say('  CPU profile of a separate load run (UTF-8, no rules), main thread, top functions by self time (idle excluded):');
@@ -545,13 +548,20 @@ async function driver(): Promise<void> {
   if (browser) printBrowser(table, browser.version, say);
 }
 
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /**
  * The browser figures beside the others: total = files handed over → findings-total final
  * (load + opening the findings view); ratios are browser total over the in-process total
- * (load + rules), the CLI wall time and the native read_csv reference (load + rules).
+ * (load + rules), the CLI wall time and the native read_csv reference (load + rules; the
+ * median of its runs when there are several, --repeat).
  */
 function printBrowser(
-  table: readonly { rows: number; utf: Result; cli?: CliTiming; ref?: Result; web?: BrowserRun; webGbk?: BrowserRun }[],
+  table: readonly { rows: number; utf: Result; cli?: CliTiming; refTimes: number[]; web?: BrowserRun; webGbk?: BrowserRun }[],
   version: string, say: (line: string) => void,
 ): void {
   const webTotal = (w: BrowserRun) => w.loadMs + w.findingsViewMs;
@@ -564,7 +574,8 @@ function printBrowser(
     const w = r.web as BrowserRun;
     const i = w.interactions;
     const inProcess = r.utf.rulesMs === null ? null : r.utf.readMs + r.utf.loadMs + r.utf.rulesMs;
-    const ref = r.ref && r.ref.rulesMs !== null ? r.ref.loadMs + r.ref.rulesMs : null;
+    // The reference's time swings by ±15% from run to run: its median over the runs taken.
+    const ref = r.refTimes.length ? median(r.refTimes) : null;
     const cli = r.cli && !r.cli.timedOut ? r.cli.ms : null;
     return [
       String(r.rows), s(w.loadMs), w.filesMs === null ? '-' : s(w.filesMs), s(webTotal(w)), s(webTotal(w) / (r.rows / 1e6)),
