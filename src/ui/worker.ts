@@ -30,8 +30,9 @@ const getSession = () => {
 
 const api: WorkerApi = {
   async init() {
-    const [started] = await Promise.all([getSession(), passWorkerScript()]);
-    return { engine: started.engine.name };
+    // Fetched now, while the page has surely the network (file-pass.ts); if this fails, reading a file says so.
+    passWorkerScript().catch(() => {});
+    return { engine: (await getSession()).engine.name };
   },
   async addFiles(files) { return (await getSession()).addFiles(files); },
   measureFiles,
