@@ -27,7 +27,7 @@ import { previewTable } from './table-preview';
 import { FINDING_COLUMNS, FINDINGS_TABLE, countSql, createFindingsFromKeptSql, facetSql, pageSql } from './findings-sql';
 import { appendKept, dropKept, keptTable, readFindings, replaceRuleFindings, RuleResults } from './findings-store';
 import { changedRules } from './rule-changes';
-import { bytesOf, inputOf, type FileContent } from './file-content';
+import { bytesOf, hashFiles, inputOf, type FileContent } from './file-content';
 import { TEXT_PART_BYTES } from '../core/ingest/fast-text';
 import type {
   AuditSnapshot, ExportKind, Facets, FindingRow, FindingsFilter, ProgressMessage, RuleOptions, RuleView, SlipDetail, TablePreview,
@@ -98,22 +98,43 @@ export class AuditSession {
     return this.ruleFiles;
   }
 
-  /** Files to load, with their SHA-256 when it is known already (measureFiles), so that they need not be read whole for it. */
-  async addFiles(files: { name: string; content: FileContent; sha256?: string }[]): Promise<AuditSnapshot> {
+  /**
+   * Load files. Each is hashed (SHA-256, for the reports and the evidence) a piece at a time in
+   * a worker of its own: before loading only a file that could be a copy of another (the same
+   * size as a file held or given with it), so that a copy is not loaded; the others while they
+   * load, their reports and evidence given the hash when it comes (before this returns).
+   */
+  async addFiles(files: { name: string; content: FileContent }[]): Promise<AuditSnapshot> {
+    const size = (c: FileContent) => (c instanceof Uint8Array ? c.length : c.size);
+    const twin = (f: { name: string; content: FileContent }) =>
+      [...this.files.values()].some((h) => h.name !== f.name && h.size === size(f.content))
+      || files.some((g) => g !== f && size(g.content) === size(f.content));
+    const later = files.filter((f) => !twin(f));
+    const hashing = hashFiles(later.map((f) => f.content), true);
+    hashing.catch(() => {});
+    const now = files.filter(twin);
+    const known = new Map(now.length ? (await hashFiles(now.map((f) => f.content))).map((h, i) => [now[i].name, h]) : []);
     const fresh: HeldFile[] = [];
     for (const f of files) {
-      const sha256 = f.sha256 ?? await sha256Hex(await bytesOf(f.content));
+      // Until its hash comes, a file is known by a name no hash can have.
+      const sha256 = known.get(f.name) ?? `pending:${f.name}`;
       const same = [...this.files.values()].find((h) => h.sha256 === sha256 && h.name !== f.name);
       if (same) {
         this.reports.set(f.name, [duplicateReport(f.name, sha256, same.name)]);
         continue;
       }
       if (this.files.has(f.name)) await this.purge(f.name);
-      const held = { name: f.name, content: f.content, size: f.content instanceof Uint8Array ? f.content.length : f.content.size, sha256 };
+      const held = { name: f.name, content: f.content, size: size(f.content), sha256 };
       this.files.set(f.name, held);
       fresh.push(held);
     }
     await this.load(fresh);
+    const hashes = await hashing;
+    later.forEach((f, i) => {
+      const held = this.files.get(f.name);
+      if (held?.content === f.content) held.sha256 = hashes[i];
+      for (const r of this.reports.get(f.name) ?? []) r.sha256 = hashes[i];
+    });
     return this.run();
   }
 

@@ -4,7 +4,7 @@ import { measureInput } from '../core/audit/limits';
 import { INPUT_HEAD_BYTES, type InputFile } from '../core/audit/types';
 import { TEXT_PART_BYTES } from '../core/ingest/fast-text';
 import type { ByteRanges, ScanResult, Stored } from '../core/ingest/fast-utf8-scan';
-import { blobReader, inPassWorker, type Measured } from './file-pass';
+import { blobReader, inPassWorker } from './file-pass';
 
 /**
  * A file's content: in the browser the user's File (a handle the browser keeps on disk or
@@ -38,22 +38,40 @@ function blobRanges(blob: Blob): ByteRanges {
 }
 
 /**
- * Size in bytes, line breaks and SHA-256 of each file, for the browser's budget check and the
- * check for a file given twice, before anything is loaded. A File is read a piece at a time in
- * workers of its own (file-pass.ts): the largest files in one, the rest in another beside it.
+ * Size in bytes and line breaks of each file, for the browser's budget check before anything
+ * is loaded: Files are read in two workers of their own at once (file-pass.ts), the largest
+ * files in one and the rest in the other.
  */
-export async function measureFiles(contents: readonly FileContent[]): Promise<Measured[]> {
-  const out: Measured[] = new Array(contents.length);
+export async function measureFiles(contents: readonly FileContent[]): Promise<{ bytes: number; rows: number }[]> {
+  const out: { bytes: number; rows: number }[] = [];
   const blobs: number[] = [];
   for (const [i, c] of contents.entries()) {
-    if (c instanceof Uint8Array) out[i] = { ...measureInput(c), sha256: await sha256Hex(c) };
+    if (c instanceof Uint8Array) out[i] = measureInput(c);
     else blobs.push(i);
   }
   await Promise.all(twoGroups(blobs, (i) => (contents[i] as Blob).size).map(async (group) => {
-    const answer = await inPassWorker({ kind: 'measure', blobs: group.map((i) => contents[i] as Blob) });
+    const answer = await inPassWorker({ kind: 'measure', jobs: group.map((i) => ({ blob: contents[i] as Blob, count: true, hash: false })) });
     if (!('measured' in answer)) throw new Error('error' in answer ? answer.error : 'no measure');
-    group.forEach((i, k) => { out[i] = answer.measured[k]; });
+    group.forEach((i, k) => { out[i] = { bytes: (contents[i] as Blob).size, rows: answer.measured[k].rows! }; });
   }));
+  return out;
+}
+
+/**
+ * SHA-256 of each file: bytes here, Files in one worker of their own (file-pass.ts); `beside`
+ * a load, a piece at a time, so that no file is held whole while DuckDB loads.
+ */
+export async function hashFiles(contents: readonly FileContent[], beside = false): Promise<string[]> {
+  const out: string[] = [];
+  const blobs: number[] = [];
+  for (const [i, c] of contents.entries()) {
+    if (c instanceof Uint8Array) out[i] = await sha256Hex(c);
+    else blobs.push(i);
+  }
+  if (blobs.length === 0) return out;
+  const answer = await inPassWorker({ kind: 'measure', jobs: blobs.map((i) => ({ blob: contents[i] as Blob, count: false, hash: true, pieces: beside })) });
+  if (!('measured' in answer)) throw new Error('error' in answer ? answer.error : 'no hash');
+  blobs.forEach((i, k) => { out[i] = answer.measured[k].sha256!; });
   return out;
 }
 

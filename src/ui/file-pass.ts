@@ -7,20 +7,27 @@
  * instead of lingering in the audit worker beside DuckDB's heap. What the worker runs is here;
  * file-pass-worker.ts only answers messages with it.
  */
-import { measureRanges } from '../core/audit/limits';
-import { sha256Stream } from '../core/audit/hash';
+import { measureInput, measuring } from '../core/audit/limits';
+import { sha256Hex, sha256Stream } from '../core/audit/hash';
 import { newTally } from '../core/ingest/fast-text-scan';
 import { scanUtf8Ranges, transcodeInto, type ByteStore, type ScanResult } from '../core/ingest/fast-utf8-scan';
 import passWorkerUrl from './file-pass-worker.ts?worker&url';
 
-export interface Measured { bytes: number; rows: number; sha256: string }
+
+/**
+ * What a measuring pass does with one file: count its line breaks, hash it, or both; `pieces`:
+ * hash it a piece at a time even when it is small (beside a load, where holding a file twice
+ * would add to the peak).
+ */
+export interface MeasureJob { blob: Blob; count: boolean; hash: boolean; pieces?: boolean }
+export interface MeasureAnswer { rows?: number; sha256?: string }
 
 export type PassRequest =
-  | { kind: 'measure'; blobs: Blob[] }
+  | { kind: 'measure'; jobs: MeasureJob[] }
   | { kind: 'scan'; blob: Blob; delimiter: string; headerRow: number; width: number; window: number }
   | { kind: 'utf8'; blob: Blob; label: string; window: number };
 
-export type PassAnswer = { measured: Measured[] } | { scanned: ScanResult } | { utf8: Blob } | { error: string };
+export type PassAnswer = { measured: MeasureAnswer[] } | { scanned: ScanResult } | { utf8: Blob } | { error: string };
 
 export const blobReader = (blob: Blob) => async (from: number, to: number) => new Uint8Array(await blob.slice(from, to).arrayBuffer());
 
@@ -38,19 +45,38 @@ export function blobStore(): ByteStore & { blob(): Blob } {
   };
 }
 
-/** Size, line breaks (limits.ts) and SHA-256 of each file, in one read of it a piece at a time. */
-export async function measureBlobs(blobs: readonly Blob[]): Promise<Measured[]> {
-  const out: Measured[] = [];
-  for (const blob of blobs) {
-    const hash = await sha256Stream();
-    const m = await measureRanges(blob.size, blobReader(blob), undefined, (bytes) => hash.update(bytes));
-    out.push({ ...m, sha256: hash.hex() });
+/**
+ * Files up to this size are hashed by Web Crypto, read whole (three times as fast as hashing
+ * in pieces, at the cost of holding the file twice for a moment); larger ones a piece at a time.
+ */
+export const WHOLE_HASH_BYTES = 64 * 1024 * 1024;
+
+/** Line breaks (limits.ts) and SHA-256 of a file, as the job asks, each file read once. */
+export async function measureJob({ blob, count, hash, pieces }: MeasureJob): Promise<MeasureAnswer> {
+  if (hash && !pieces && blob.size <= WHOLE_HASH_BYTES) {
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    return { rows: count ? measureInput(bytes).rows : undefined, sha256: await sha256Hex(bytes) };
   }
-  return out;
+  // As a stream: the browser reads a File so several times faster than in slices, in pieces of
+  // ~64 kB that the garbage collector frees young.
+  const lines = count ? measuring() : null;
+  const digest = hash ? await sha256Stream() : null;
+  const reader = blob.stream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    lines?.add(value);
+    digest?.update(value);
+  }
+  return { rows: lines?.done(blob.size).rows, sha256: digest?.hex() };
 }
 
 export async function runPass(request: PassRequest): Promise<PassAnswer> {
-  if (request.kind === 'measure') return { measured: await measureBlobs(request.blobs) };
+  if (request.kind === 'measure') {
+    const measured: MeasureAnswer[] = [];
+    for (const job of request.jobs) measured.push(await measureJob(job));
+    return { measured };
+  }
   if (request.kind === 'utf8') {
     const store = blobStore();
     const { blob, label, window } = request;

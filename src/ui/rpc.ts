@@ -107,9 +107,9 @@ export type ExportKind = 'violations.csv' | 'rejects.csv' | 'penalties.csv' | 's
 export interface WorkerApi {
   init(): Promise<{ engine: string }>;
   /** Files by handle (a File is passed by reference, not copied): the worker reads each when it loads it. */
-  addFiles(files: { name: string; content: Blob | Uint8Array; sha256?: string }[]): Promise<AuditSnapshot>;
-  /** Bytes, line breaks and SHA-256 of each file, for the budget check before anything is loaded. */
-  measureFiles(files: Blob[]): Promise<{ bytes: number; rows: number; sha256: string }[]>;
+  addFiles(files: { name: string; content: Blob | Uint8Array }[]): Promise<AuditSnapshot>;
+  /** Bytes and line breaks of each file, for the budget check before anything is loaded. */
+  measureFiles(files: Blob[]): Promise<{ bytes: number; rows: number }[]>;
   retypeFile(name: string, type: SlipTypeId | ''): Promise<AuditSnapshot>;
   removeFile(name: string): Promise<AuditSnapshot>;
   setRuleOptions(options: RuleOptions): Promise<AuditSnapshot>;

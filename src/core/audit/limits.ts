@@ -39,14 +39,26 @@ export async function measureRanges(
   size: number, read: (from: number, to: number) => Promise<Uint8Array>, chunk = 16 * 1024 * 1024,
   each?: (bytes: Uint8Array) => void,
 ): Promise<{ bytes: number; rows: number }> {
-  const breaks: { lf: number; cr: number }[] = [];
-  const head = await read(0, Math.min(size, 4));
+  const m = measuring();
   for (let at = 0; at < size; at += chunk) {
     const bytes = await read(at, Math.min(size, at + chunk));
-    breaks.push(lineBreaks(bytes));
+    m.add(bytes);
     each?.(bytes);
   }
-  return { ...measured(head, breaks), bytes: size };
+  return m.done(size);
+}
+
+/** measureInput over a file's bytes as they come, in order, in pieces of any size (a stream). */
+export function measuring(): { add(bytes: Uint8Array): void; done(size: number): { bytes: number; rows: number } } {
+  const breaks: { lf: number; cr: number }[] = [];
+  let head = new Uint8Array(0);
+  return {
+    add(bytes) {
+      if (head.length < 4) head = Uint8Array.of(...head, ...bytes.subarray(0, 4 - head.length));
+      breaks.push(lineBreaks(bytes));
+    },
+    done: (size) => ({ ...measured(head, breaks), bytes: size }),
+  };
 }
 
 function measured(head: Uint8Array, breaks: readonly { lf: number; cr: number }[]): { bytes: number; rows: number } {

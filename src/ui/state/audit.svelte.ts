@@ -71,14 +71,13 @@ class AuditState {
       return;
     }
     // The worker reads the files (a File crosses to it by reference), so the page never holds their bytes.
-    const measured = await this.worker.measureFiles([...files]);
-    const refusal = budgetRefusal(measured, already);
+    const refusal = budgetRefusal(await this.worker.measureFiles([...files]), already);
     if (refusal) {
       this.error = tooLarge(Number(refusal.detail?.bytes ?? size), Number(refusal.detail?.rows ?? 0));
       return;
     }
     for (const f of files) this.sizes.set(f.name, f.size);
-    await this.act((api) => api.addFiles(files.map((f, i) => ({ name: f.name, content: f, sha256: measured[i].sha256 }))));
+    await this.act((api) => api.addFiles(files.map((f) => ({ name: f.name, content: f }))));
     await this.applyProfiles(new Set(files.map((f) => f.name)), true);
     this.lastRunMs = Math.round(performance.now() - started);
   }

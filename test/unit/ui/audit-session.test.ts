@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +79,21 @@ describe('AuditSession on native DuckDB', () => {
   it('lists a second copy of a file under another name as a duplicate, without loading it twice', async () => {
     const snap = await session.addFiles([{ name: 'pass-copy.csv', content: enc(PASSES) }]);
     expect(snap.tables.find((t) => t.name === 'pass-copy.csv')).toMatchObject({ status: 'skipped', refusal: { code: 'duplicate' } });
+    // Two copies given at once, as Files: the second is the duplicate.
+    const twice = await session.addFiles([
+      { name: 'twin-a.csv', content: new Blob([`${OUTBOUND}\n`]) }, { name: 'twin-b.csv', content: new Blob([`${OUTBOUND}\n`]) },
+    ]);
+    expect(twice.tables.filter((t) => t.name.startsWith('twin-')).map((t) => [t.name, t.status]).sort()).toEqual([['twin-a.csv', 'loaded'], ['twin-b.csv', 'skipped']]);
+  });
+
+  it('gives every report and the evidence each file\'s SHA-256, also of files hashed while they loaded', async () => {
+    const contents = new Map<string, Uint8Array>([['out.csv', enc(OUTBOUND)], ['pass.csv', enc(PASSES)], ['late.csv', enc(`${PASSES}\nMP09,2025-03-09,CK009`)]]);
+    const snap = await session.addFiles([{ name: 'late.csv', content: new Blob([contents.get('late.csv')! as Uint8Array<ArrayBuffer>]) }]);
+    const sha = (name: string) => createHash('sha256').update(contents.get(name)!).digest('hex');
+    for (const t of snap.tables.filter((t) => contents.has(t.name))) expect(t.sha256, t.name).toBe(sha(t.name));
+    const evidence = JSON.parse(await session.exportFile('evidence.json', 'en')) as { inputs: { name: string; sha256: string }[] };
+    for (const i of evidence.inputs.filter((i) => contents.has(i.name))) expect(i.sha256, i.name).toBe(sha(i.name));
+    expect(evidence.inputs.map((i) => i.name)).toContain('late.csv');
   });
 });
 

@@ -3,20 +3,33 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measureInput, measureRanges } from '../../../src/core/audit/limits';
-import { measureFiles } from '../../../src/ui/file-content';
-import { transferables } from '../../../src/ui/file-pass';
+import { hashFiles, measureFiles } from '../../../src/ui/file-content';
+import { transferables, WHOLE_HASH_BYTES } from '../../../src/ui/file-pass';
 
 const node = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('measuring the user\'s files before loading them', () => {
-  it('gives each file its size, line breaks and SHA-256, in the order given, Files and bytes alike', async () => {
+  it('gives each file its size and line breaks, and its SHA-256 whole or in pieces, in the order given, Files and bytes alike', async () => {
     const files = readdirSync('sample-data').filter((f) => f !== 'README.md').map((f) => new Uint8Array(readFileSync(join('sample-data', f))));
     files.push(new Uint8Array(0), new TextEncoder().encode('a,b\r\nc,d'));
     // Every other one as a Blob (what the browser hands over), the rest as bytes (Node).
     const contents = files.map((b, i) => (i % 2 ? new Blob([b as Uint8Array<ArrayBuffer>]) : b));
-    const got = await measureFiles(contents);
-    expect(got).toEqual(files.map((b) => ({ ...measureInput(b), sha256: node(b) })));
+    expect(await measureFiles(contents)).toEqual(files.map((b) => measureInput(b)));
+    expect(await hashFiles(contents)).toEqual(files.map(node));
+    expect(await hashFiles(contents, true)).toEqual(files.map(node));
   });
+
+  it('hashes files larger than one read a piece at a time, and still answers each in its place', async () => {
+    const big = (n: number, seed: number) => {
+      const b = new Uint8Array(n);
+      for (let i = 0; i < n; i += 4096) b.fill(i % 7 === 0 ? 0x0a : 0x41 + ((i / 4096 + seed) % 26), i, Math.min(n, i + 4096));
+      return b;
+    };
+    const files = [new TextEncoder().encode('a\nb\n'), big(WHOLE_HASH_BYTES + 3, 1), big(WHOLE_HASH_BYTES + 5_000_000, 2), new Uint8Array(0)];
+    const blobs = files.map((b) => new Blob([b as Uint8Array<ArrayBuffer>]));
+    expect(await measureFiles(blobs)).toEqual(files.map((b) => measureInput(b)));
+    expect(await hashFiles(blobs)).toEqual(files.map(node));
+  }, 60_000);
 
   it('hashes the pieces it counts: every byte once, in order, whatever the piece size', async () => {
     const bytes = new TextEncoder().encode('出库单号,数量\n'.repeat(3000));
