@@ -1,10 +1,10 @@
 /**
- * The passes over a user's File that read all of it before DuckDB does: measuring and hashing
- * it (before anything is loaded), making a GB18030 file UTF-8 (ByteRanges.transcode) and the
- * loader's pre-pass (ByteRanges.scan). In the browser
- * each runs in a worker of its own that is ended when it answers, so the buffers it read,
- * which a worker's garbage collector frees late (after ~64 MB or more of them), go with it
- * instead of lingering in the audit worker beside DuckDB's heap. What the worker runs is here;
+ * The passes over a user's File besides DuckDB's own reading: measuring it before anything is
+ * loaded, hashing it (before loading, or while it loads), making a GB18030 file UTF-8
+ * (ByteRanges.transcode) and the loader's pre-pass (ByteRanges.scan). In the browser each
+ * runs in a worker of its own that is ended when it answers, so the buffers it read, which a
+ * worker's garbage collector frees late (after ~64 MB or more of them), go with it instead of
+ * lingering in the audit worker beside DuckDB's heap. What the worker runs is here;
  * file-pass-worker.ts only answers messages with it.
  */
 import { measureInput, measuring } from '../core/audit/limits';
@@ -12,7 +12,6 @@ import { sha256Hex, sha256Stream } from '../core/audit/hash';
 import { newTally } from '../core/ingest/fast-text-scan';
 import { scanUtf8Ranges, transcodeInto, type ByteStore, type ScanResult } from '../core/ingest/fast-utf8-scan';
 import passWorkerUrl from './file-pass-worker.ts?worker&url';
-
 
 /**
  * What a measuring pass does with one file: count its line breaks, hash it, or both; `pieces`:

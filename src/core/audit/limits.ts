@@ -31,23 +31,6 @@ export function measureInput(bytes: Uint8Array): { bytes: number; rows: number }
   return measured(bytes, [lineBreaks(bytes)]);
 }
 
-/**
- * measureInput over a file read `chunk` bytes at a time (the browser's File: never held
- * whole). `each` sees every chunk, in order, once: the whole file (to hash it in the same pass).
- */
-export async function measureRanges(
-  size: number, read: (from: number, to: number) => Promise<Uint8Array>, chunk = 16 * 1024 * 1024,
-  each?: (bytes: Uint8Array) => void,
-): Promise<{ bytes: number; rows: number }> {
-  const m = measuring();
-  for (let at = 0; at < size; at += chunk) {
-    const bytes = await read(at, Math.min(size, at + chunk));
-    m.add(bytes);
-    each?.(bytes);
-  }
-  return m.done(size);
-}
-
 /** measureInput over a file's bytes as they come, in order, in pieces of any size (a stream). */
 export function measuring(): { add(bytes: Uint8Array): void; done(size: number): { bytes: number; rows: number } } {
   const breaks: { lf: number; cr: number }[] = [];
