@@ -50,9 +50,8 @@ export async function measureFiles(contents: readonly FileContent[]): Promise<{ 
     else blobs.push(i);
   }
   await Promise.all(twoGroups(blobs, (i) => (contents[i] as Blob).size).map(async (group) => {
-    const answer = await inPassWorker({ kind: 'measure', jobs: group.map((i) => ({ blob: contents[i] as Blob, count: true, hash: false })) });
-    if (!('measured' in answer)) throw new Error('error' in answer ? answer.error : 'no measure');
-    group.forEach((i, k) => { out[i] = { bytes: (contents[i] as Blob).size, rows: answer.measured[k].rows! }; });
+    const measured = await inPassWorker({ kind: 'measure', jobs: group.map((i) => ({ blob: contents[i] as Blob, count: true, hash: false })) });
+    group.forEach((i, k) => { out[i] = { bytes: (contents[i] as Blob).size, rows: measured[k].rows! }; });
   }));
   return out;
 }
@@ -69,9 +68,8 @@ export async function hashFiles(contents: readonly FileContent[], beside = false
     else blobs.push(i);
   }
   if (blobs.length === 0) return out;
-  const answer = await inPassWorker({ kind: 'measure', jobs: blobs.map((i) => ({ blob: contents[i] as Blob, count: false, hash: true, pieces: beside })) });
-  if (!('measured' in answer)) throw new Error('error' in answer ? answer.error : 'no hash');
-  blobs.forEach((i, k) => { out[i] = answer.measured[k].sha256!; });
+  const hashed = await inPassWorker({ kind: 'measure', jobs: blobs.map((i) => ({ blob: contents[i] as Blob, count: false, hash: true, pieces: beside })) });
+  blobs.forEach((i, k) => { out[i] = hashed[k].sha256!; });
   return out;
 }
 
@@ -88,15 +86,11 @@ function twoGroups<T>(items: readonly T[], weight: (item: T) => number): T[][] {
 
 /** A File decoded from `label` and made UTF-8 (ByteRanges.transcode) in a worker of its own, into a Blob. */
 const transcodeIn = (blob: Blob) => async (label: string, window: number): Promise<Stored> => {
-  const answer = await inPassWorker({ kind: 'utf8', blob, label, window });
-  if (!('utf8' in answer)) throw new Error('error' in answer ? answer.error : 'no UTF-8');
-  return { ranges: blobRanges(answer.utf8), handle: answer.utf8 };
+  const utf8 = await inPassWorker({ kind: 'utf8', blob, label, window });
+  return { ranges: blobRanges(utf8), handle: utf8 };
 };
 
 /** The loader's pre-pass over a File (ByteRanges.scan), in a worker of its own. */
-const scanIn = (blob: Blob) => async (delimiter: string, headerRow: number, width: number, window: number): Promise<ScanResult> => {
-  const answer = await inPassWorker({ kind: 'scan', blob, delimiter, headerRow, width, window });
-  if (!('scanned' in answer)) throw new Error('error' in answer ? answer.error : 'no scan');
-  return answer.scanned;
-};
+const scanIn = (blob: Blob) => (delimiter: string, headerRow: number, width: number, window: number): Promise<ScanResult> =>
+  inPassWorker({ kind: 'scan', blob, delimiter, headerRow, width, window });
 

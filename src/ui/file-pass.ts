@@ -26,7 +26,11 @@ export type PassRequest =
   | { kind: 'scan'; blob: Blob; delimiter: string; headerRow: number; width: number; window: number }
   | { kind: 'utf8'; blob: Blob; label: string; window: number };
 
-export type PassAnswer = { measured: MeasureAnswer[] } | { scanned: ScanResult } | { utf8: Blob } | { error: string };
+/** What each kind of pass gives. */
+interface PassResults { measure: MeasureAnswer[]; scan: ScanResult; utf8: Blob }
+
+/** A worker's answer: under its request's kind, or the error it met. */
+export type PassAnswer = { measure: MeasureAnswer[] } | { scan: ScanResult } | { utf8: Blob } | { error: string };
 
 export const blobReader = (blob: Blob) => async (from: number, to: number) => new Uint8Array(await blob.slice(from, to).arrayBuffer());
 
@@ -74,7 +78,7 @@ export async function runPass(request: PassRequest): Promise<PassAnswer> {
   if (request.kind === 'measure') {
     const measured: MeasureAnswer[] = [];
     for (const job of request.jobs) measured.push(await measureJob(job));
-    return { measured };
+    return { measure: measured };
   }
   if (request.kind === 'utf8') {
     const store = blobStore();
@@ -85,13 +89,13 @@ export async function runPass(request: PassRequest): Promise<PassAnswer> {
   const { blob, delimiter, headerRow, width, window } = request;
   const tally = newTally();
   const piece = await scanUtf8Ranges({ size: blob.size, read: blobReader(blob), fresh: true }, delimiter, headerRow, width, tally, window);
-  return { scanned: { piece, tally } };
+  return { scan: { piece, tally } };
 }
 
 /** The buffers an answer hands over instead of copying (the pre-pass's record offsets). */
 export function transferables(answer: PassAnswer): Transferable[] {
-  if (!('scanned' in answer)) return [];
-  const { piece } = answer.scanned;
+  if (!('scan' in answer)) return [];
+  const { piece } = answer.scan;
   return piece && typeof piece === 'object' ? [piece.starts.buffer, piece.ends.buffer, piece.status.buffer] : [];
 }
 
@@ -112,10 +116,16 @@ export function passWorkerScript(): Promise<string> {
 
 /**
  * `request` in a worker of its own, ended when it answers; here where a worker cannot start
- * one (Node, and older browsers without workers started from workers).
+ * one (Node, and older browsers without workers started from workers). Throws the error the
+ * pass met.
  */
-export async function inPassWorker(request: PassRequest): Promise<PassAnswer> {
-  if (typeof Worker === 'undefined') return runPass(request);
+export async function inPassWorker<R extends PassRequest>(request: R): Promise<PassResults[R['kind']]> {
+  const answer = typeof Worker === 'undefined' ? await runPass(request) : await inWorker(request);
+  if ('error' in answer) throw new Error(answer.error);
+  return (answer as Record<string, unknown>)[request.kind] as PassResults[R['kind']];
+}
+
+async function inWorker(request: PassRequest): Promise<PassAnswer> {
   const url = await passWorkerScript();
   return new Promise((resolve, reject) => {
     const worker = new Worker(url, { type: 'module' });

@@ -14,7 +14,7 @@ import type { Engine } from '../../../src/core/engine';
 import { INPUT_HEAD_BYTES, type InputFile, type LoadOptions, type LoadReport } from '../../../src/core/audit/types';
 import { loadFiles } from '../../../src/core/audit/load';
 import { SLIP_TYPES } from '../../../src/core/schema/slip-types';
-import { runPass } from '../../../src/ui/file-pass';
+import { inPassWorker } from '../../../src/ui/file-pass';
 import { ident } from '../../../src/core/sql/sql';
 import { createNodeEngine } from '../../../src/engine/duckdb-node';
 import { createWasmNodeEngine } from '../../../src/engine/duckdb-wasm-node';
@@ -293,9 +293,7 @@ function ranged(file: InputFile, reads: number[] = [], spilled: number[] = [], s
   const read = async (from: number, to: number) => { reads.push(to - from); return bytes.slice(from, to); };
   const scanOf = (all: Uint8Array) => scanned && (async (delimiter: string, headerRow: number, width: number, window: number) => {
     scanned.push(file.name);
-    const answer = await runPass({ kind: 'scan', blob: new Blob([all as Uint8Array<ArrayBuffer>]), delimiter, headerRow, width, window });
-    if (!('scanned' in answer)) throw new Error('no scan');
-    return answer.scanned;
+    return inPassWorker({ kind: 'scan', blob: new Blob([all as Uint8Array<ArrayBuffer>]), delimiter, headerRow, width, window });
   });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   // A store like the browser's Blob: pieces added, then read back in ranges.
@@ -313,9 +311,8 @@ function ranged(file: InputFile, reads: number[] = [], spilled: number[] = [], s
   // As the browser's worker makes a GB18030 file UTF-8 (into a Blob), read back like the store above.
   const transcode = scanned && (async (label: string, window: number) => {
     scanned.push(`utf8:${file.name}`);
-    const answer = await runPass({ kind: 'utf8', blob: new Blob([bytes as Uint8Array<ArrayBuffer>]), label, window });
-    if (!('utf8' in answer)) throw new Error('no UTF-8');
-    const all = new Uint8Array(await answer.utf8.arrayBuffer());
+    const utf8 = await inPassWorker({ kind: 'utf8', blob: new Blob([bytes as Uint8Array<ArrayBuffer>]), label, window });
+    const all = new Uint8Array(await utf8.arrayBuffer());
     return { ranges: { size: all.length, read: async (from: number, to: number) => { reads.push(to - from); return all.slice(from, to); }, fresh: true, scan: scanOf(all) } };
   });
   return { name: file.name, bytes: bytes.slice(0, INPUT_HEAD_BYTES), ranges: { size: bytes.length, read, fresh: true, spill, scan: scanOf(bytes), transcode }, sha256 };

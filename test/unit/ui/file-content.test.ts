@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measureInput } from '../../../src/core/audit/limits';
 import { hashFiles, measureFiles } from '../../../src/ui/file-content';
-import { transferables, WHOLE_HASH_BYTES } from '../../../src/ui/file-pass';
+import { inPassWorker, transferables, WHOLE_HASH_BYTES } from '../../../src/ui/file-pass';
 
 const node = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -31,11 +31,15 @@ describe('measuring the user\'s files before loading them', () => {
     expect(await hashFiles(blobs)).toEqual(files.map(node));
   }, 60_000);
 
+  it('a pass that fails says why', async () => {
+    await expect(inPassWorker({ kind: 'utf8', blob: new Blob(['a']), label: 'no-such-encoding', window: 1 })).rejects.toThrow(/no-such-encoding/);
+  });
+
   it('hands the pre-pass\'s record offsets back without copying them', () => {
     const piece = { first: 0, count: 1, starts: new Int32Array(4), ends: new Int32Array(4), status: new Uint8Array(4), consumed: 3 };
     const tally = { records: 1, widestSql: 1, widestAll: 1, blank: 0, totals: 0, js: [], verbatim: true, lineEnd: 1 };
-    expect(transferables({ scanned: { piece, tally } })).toEqual([piece.starts.buffer, piece.ends.buffer, piece.status.buffer]);
-    expect(transferables({ scanned: { piece: 'nul', tally } })).toEqual([]);
-    expect(transferables({ measured: [] })).toEqual([]);
+    expect(transferables({ scan: { piece, tally } })).toEqual([piece.starts.buffer, piece.ends.buffer, piece.status.buffer]);
+    expect(transferables({ scan: { piece: 'nul', tally } })).toEqual([]);
+    expect(transferables({ measure: [] })).toEqual([]);
   });
 });
