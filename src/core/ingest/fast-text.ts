@@ -40,7 +40,7 @@ import { META_COLUMNS, sqlType, tableDDL } from '../audit/tables';
 import { ident, lit } from '../sql/sql';
 import { extrasSql, fieldSql } from './fast-text-sql';
 import { NotUtf8, readStream, readWhole, type TextSource } from './fast-text-read';
-import { inMemory, NOT_UTF8, transcodeInto, type ByteRanges } from './fast-utf8-scan';
+import { inMemory, NOT_UTF8, type ByteRanges } from './fast-utf8-scan';
 
 /** Text read to find the header row: far more than 20 records of any real export. */
 const HEAD_CHARS = 1024 * 1024;
@@ -238,9 +238,9 @@ export async function tryLoadTextFast(
   if (!streamed && size > MAX_FILE_BYTES) return null;
   if (!streamed && engine.registerBytes) {
     const direct = await loadUtf8(engine, input, forced, opts, partBytes);
-    if (direct === NOT_UTF8 && (input.ranges?.transcode || input.ranges?.spill)) {
+    if (direct === NOT_UTF8 && input.ranges?.transcode) {
       // GB18030, read in ranges: made UTF-8 a window at a time into a store outside the page's memory.
-      const converted = await loadUtf8(engine, await toUtf8(input, input.ranges, Math.min(partBytes, TRANSCODE_WINDOW_BYTES)), forced, opts, partBytes, GB18030.encoding);
+      const converted = await loadUtf8(engine, await toUtf8(input, input.ranges.transcode, Math.min(partBytes, TRANSCODE_WINDOW_BYTES)), forced, opts, partBytes, GB18030.encoding);
       if (converted && converted !== NOT_UTF8) return converted;
     } else if (direct && direct !== NOT_UTF8) return direct;
   }
@@ -291,15 +291,12 @@ async function loadUtf8(
 }
 
 /**
- * A GB18030 file as UTF-8, decoded and encoded again a window at a time into a store outside
- * the page's memory (the browser's is a Blob, which the browser keeps itself; the reader's own
- * transcode does it in a worker of its own): exactly the text decodeText gives, as bytes the
- * UTF-8 path reads in ranges like any UTF-8 file.
+ * A GB18030 file as UTF-8, made a window at a time by the reader (ByteRanges.transcode) into a
+ * store outside the page's memory: exactly the text decodeText gives, as bytes the UTF-8 path
+ * reads in ranges like any UTF-8 file.
  */
-async function toUtf8(input: InputFile, ranges: ByteRanges, window: number): Promise<InputFile> {
-  const made = ranges.transcode
-    ? await ranges.transcode(GB18030.label, window)
-    : await transcodeInto(ranges, ranges.spill!(), GB18030.label, window);
+async function toUtf8(input: InputFile, transcode: NonNullable<ByteRanges['transcode']>, window: number): Promise<InputFile> {
+  const made = await transcode(GB18030.label, window);
   return { name: input.name, type: input.type, mapping: input.mapping, sha256: input.sha256,
     bytes: await made.ranges.read(0, Math.min(made.ranges.size, INPUT_HEAD_BYTES)), ranges: made.ranges, handle: made.handle };
 }

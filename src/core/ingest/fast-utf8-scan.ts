@@ -85,13 +85,9 @@ export interface ByteRanges {
   /** read() gives bytes nobody else holds (an engine may take them over instead of copying). */
   fresh: boolean;
   /**
-   * A store for bytes made from the file (a GB18030 file made UTF-8), outside the page's memory
-   * where the platform has one (the browser: a Blob); without it (or transcode) such files are read whole.
-   */
-  spill?(): ByteStore;
-  /**
-   * These bytes decoded from `label` and made UTF-8 (transcodeInto) into the platform's
-   * store, done elsewhere (the browser: a worker of its own); without it, done here into spill().
+   * These bytes decoded from `label` and made UTF-8 (transcodeInto) into a store outside the
+   * page's memory where the platform has one (the browser: a Blob, made in a worker of its
+   * own); without it such files are read whole.
    */
   transcode?(label: string, window: number): Promise<Stored>;
   /**

@@ -15,6 +15,7 @@ import { INPUT_HEAD_BYTES, type InputFile, type LoadOptions, type LoadReport } f
 import { loadFiles } from '../../../src/core/audit/load';
 import { SLIP_TYPES } from '../../../src/core/schema/slip-types';
 import { inPassWorker } from '../../../src/ui/file-pass';
+import { transcodeInto } from '../../../src/core/ingest/fast-utf8-scan';
 import { ident } from '../../../src/core/sql/sql';
 import { createNodeEngine } from '../../../src/engine/duckdb-node';
 import { createWasmNodeEngine } from '../../../src/engine/duckdb-wasm-node';
@@ -296,26 +297,27 @@ function ranged(file: InputFile, reads: number[] = [], spilled: number[] = [], s
     return inPassWorker({ kind: 'scan', blob: new Blob([all as Uint8Array<ArrayBuffer>]), delimiter, headerRow, width, window });
   });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  // A store like the browser's Blob: pieces added, then read back in ranges.
-  const spill = () => {
+  const readBack = (all: Uint8Array) => ({ size: all.length, read: async (from: number, to: number) => { reads.push(to - from); return all.slice(from, to); }, fresh: true, scan: scanOf(all) });
+  // A GB18030 file made UTF-8 into a store like the browser's Blob (pieces added, then read back
+  // in ranges), here; with `scanned`, by the pass the browser's worker runs.
+  const transcode = async (label: string, window: number) => {
+    if (scanned) {
+      scanned.push(`utf8:${file.name}`);
+      const utf8 = await inPassWorker({ kind: 'utf8', blob: new Blob([bytes as Uint8Array<ArrayBuffer>]), label, window });
+      return { ranges: readBack(new Uint8Array(await utf8.arrayBuffer())) };
+    }
     const pieces: Uint8Array[] = [];
-    return {
+    const store = {
       add: (piece: Uint8Array) => { pieces.push(piece.slice()); spilled.push(piece.length); },
       done: () => {
         const all = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
         pieces.reduce((at, p) => { all.set(p, at); return at + p.length; }, 0);
-        return { ranges: { size: all.length, read: async (from: number, to: number) => { reads.push(to - from); return all.slice(from, to); }, fresh: true, scan: scanOf(all) } };
+        return { ranges: readBack(all) };
       },
     };
+    return transcodeInto({ size: bytes.length, read, fresh: true }, store, label, window);
   };
-  // As the browser's worker makes a GB18030 file UTF-8 (into a Blob), read back like the store above.
-  const transcode = scanned && (async (label: string, window: number) => {
-    scanned.push(`utf8:${file.name}`);
-    const utf8 = await inPassWorker({ kind: 'utf8', blob: new Blob([bytes as Uint8Array<ArrayBuffer>]), label, window });
-    const all = new Uint8Array(await utf8.arrayBuffer());
-    return { ranges: { size: all.length, read: async (from: number, to: number) => { reads.push(to - from); return all.slice(from, to); }, fresh: true, scan: scanOf(all) } };
-  });
-  return { name: file.name, bytes: bytes.slice(0, INPUT_HEAD_BYTES), ranges: { size: bytes.length, read, fresh: true, spill, scan: scanOf(bytes), transcode }, sha256 };
+  return { name: file.name, bytes: bytes.slice(0, INPUT_HEAD_BYTES), ranges: { size: bytes.length, read, fresh: true, scan: scanOf(bytes), transcode }, sha256 };
 }
 
 describe('bulk text path over a file read in ranges gives the same answers', () => {
