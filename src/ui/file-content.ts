@@ -50,8 +50,8 @@ export async function measureFiles(contents: readonly FileContent[]): Promise<{ 
     else blobs.push(i);
   }
   await Promise.all(twoGroups(blobs, (i) => (contents[i] as Blob).size).map(async (group) => {
-    const measured = await inPassWorker({ kind: 'measure', jobs: group.map((i) => ({ blob: contents[i] as Blob, count: true, hash: false })) });
-    group.forEach((i, k) => { out[i] = { bytes: (contents[i] as Blob).size, rows: measured[k].rows! }; });
+    const rows = await inPassWorker({ kind: 'count', blobs: group.map((i) => contents[i] as Blob) });
+    group.forEach((i, k) => { out[i] = { bytes: (contents[i] as Blob).size, rows: rows[k] }; });
   }));
   return out;
 }
@@ -68,8 +68,8 @@ export async function hashFiles(contents: readonly FileContent[], beside = false
     else blobs.push(i);
   }
   if (blobs.length === 0) return out;
-  const hashed = await inPassWorker({ kind: 'measure', jobs: blobs.map((i) => ({ blob: contents[i] as Blob, count: false, hash: true, pieces: beside })) });
-  blobs.forEach((i, k) => { out[i] = hashed[k].sha256!; });
+  const hashed = await inPassWorker({ kind: 'hash', blobs: blobs.map((i) => contents[i] as Blob), pieces: beside });
+  blobs.forEach((i, k) => { out[i] = hashed[k]; });
   return out;
 }
 

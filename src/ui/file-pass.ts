@@ -1,36 +1,31 @@
 /**
- * The passes over a user's File besides DuckDB's own reading: measuring it before anything is
- * loaded, hashing it (before loading, or while it loads), making a GB18030 file UTF-8
+ * The passes over a user's File besides DuckDB's own reading: counting its rows before anything
+ * is loaded, hashing it (before loading, or while it loads), making a GB18030 file UTF-8
  * (ByteRanges.transcode) and the loader's pre-pass (ByteRanges.scan). In the browser each
  * runs in a worker of its own that is ended when it answers, so the buffers it read, which a
  * worker's garbage collector frees late (after ~64 MB or more of them), go with it instead of
  * lingering in the audit worker beside DuckDB's heap. What the worker runs is here;
  * file-pass-worker.ts only answers messages with it.
  */
-import { measureInput, measuring } from '../core/audit/limits';
+import { measuring } from '../core/audit/limits';
 import { sha256Hex, sha256Stream } from '../core/audit/hash';
 import { newTally } from '../core/ingest/fast-text-scan';
 import { scanUtf8Ranges, transcodeInto, type ByteStore, type ScanResult } from '../core/ingest/fast-utf8-scan';
 import passWorkerUrl from './file-pass-worker.ts?worker&url';
 
-/**
- * What a measuring pass does with one file: count its line breaks, hash it, or both; `pieces`:
- * hash it a piece at a time even when it is small (beside a load, where holding a file twice
- * would add to the peak).
- */
-export interface MeasureJob { blob: Blob; count: boolean; hash: boolean; pieces?: boolean }
-export interface MeasureAnswer { rows?: number; sha256?: string }
-
 export type PassRequest =
-  | { kind: 'measure'; jobs: MeasureJob[] }
+  | { kind: 'count'; blobs: Blob[] }
+  /** `pieces`: every file a piece at a time, even a small one (beside a load, where holding a file twice would add to the peak). */
+  | { kind: 'hash'; blobs: Blob[]; pieces: boolean }
   | { kind: 'scan'; blob: Blob; delimiter: string; headerRow: number; width: number; window: number }
   | { kind: 'utf8'; blob: Blob; label: string; window: number };
 
 /** What each kind of pass gives. */
-interface PassResults { measure: MeasureAnswer[]; scan: ScanResult; utf8: Blob }
+interface PassResults { count: number[]; hash: string[]; scan: ScanResult; utf8: Blob }
 
 /** A worker's answer: under its request's kind, or the error it met. */
-export type PassAnswer = { measure: MeasureAnswer[] } | { scan: ScanResult } | { utf8: Blob } | { error: string };
+export type PassAnswer =
+  | { count: number[] } | { hash: string[] } | { scan: ScanResult } | { utf8: Blob } | { error: string };
 
 export const blobReader = (blob: Blob) => async (from: number, to: number) => new Uint8Array(await blob.slice(from, to).arrayBuffer());
 
@@ -54,31 +49,43 @@ export function blobStore(): ByteStore & { blob(): Blob } {
  */
 export const WHOLE_HASH_BYTES = 64 * 1024 * 1024;
 
-/** Line breaks (limits.ts) and SHA-256 of a file, as the job asks, each file read once. */
-export async function measureJob({ blob, count, hash, pieces }: MeasureJob): Promise<MeasureAnswer> {
-  if (hash && !pieces && blob.size <= WHOLE_HASH_BYTES) {
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    return { rows: count ? measureInput(bytes).rows : undefined, sha256: await sha256Hex(bytes) };
-  }
-  // As a stream: the browser reads a File so several times faster than in slices, in pieces of
-  // ~64 kB that the garbage collector frees young.
-  const lines = count ? measuring() : null;
-  const digest = hash ? await sha256Stream() : null;
+/**
+ * Each piece of a File as the browser reads it as a stream: several times faster than in
+ * slices, in pieces of ~64 kB that the garbage collector frees young.
+ */
+async function eachPiece(blob: Blob, use: (bytes: Uint8Array) => void): Promise<void> {
   const reader = blob.stream().getReader();
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
-    lines?.add(value);
-    digest?.update(value);
+    if (done) return;
+    use(value);
   }
-  return { rows: lines?.done(blob.size).rows, sha256: digest?.hex() };
+}
+
+/** A file's rows as the budget check counts them (limits.ts). */
+async function countRows(blob: Blob): Promise<number> {
+  const lines = measuring();
+  await eachPiece(blob, (bytes) => lines.add(bytes));
+  return lines.done(blob.size).rows;
+}
+
+async function hashBlob(blob: Blob, pieces: boolean): Promise<string> {
+  if (!pieces && blob.size <= WHOLE_HASH_BYTES) return sha256Hex(new Uint8Array(await blob.arrayBuffer()));
+  const digest = await sha256Stream();
+  await eachPiece(blob, (bytes) => digest.update(bytes));
+  return digest.hex();
 }
 
 export async function runPass(request: PassRequest): Promise<PassAnswer> {
-  if (request.kind === 'measure') {
-    const measured: MeasureAnswer[] = [];
-    for (const job of request.jobs) measured.push(await measureJob(job));
-    return { measure: measured };
+  if (request.kind === 'count') {
+    const rows: number[] = [];
+    for (const blob of request.blobs) rows.push(await countRows(blob));
+    return { count: rows };
+  }
+  if (request.kind === 'hash') {
+    const hashes: string[] = [];
+    for (const blob of request.blobs) hashes.push(await hashBlob(blob, request.pieces));
+    return { hash: hashes };
   }
   if (request.kind === 'utf8') {
     const store = blobStore();

@@ -40,6 +40,6 @@ describe('measuring the user\'s files before loading them', () => {
     const tally = { records: 1, widestSql: 1, widestAll: 1, blank: 0, totals: 0, js: [], verbatim: true, lineEnd: 1 };
     expect(transferables({ scan: { piece, tally } })).toEqual([piece.starts.buffer, piece.ends.buffer, piece.status.buffer]);
     expect(transferables({ scan: { piece: 'nul', tally } })).toEqual([]);
-    expect(transferables({ measure: [] })).toEqual([]);
+    expect(transferables({ count: [] })).toEqual([]);
   });
 });
