@@ -36,6 +36,13 @@ export interface Tally {
   verbatim: boolean;
   /** 0: none yet, 1: LF, 2: CRLF, 3: CR; the verbatim path needs one kind of line end. */
   lineEnd: number;
+  /**
+   * Columns (from 0) with a cell below the header that starts or ends with a space: only these
+   * are trimmed in SQL. A space is the only character DuckDB's trim removes, and a cell with
+   * any other whitespace `trim()` knows sends its record to the builder, so in every other
+   * column SQL's text is already the trimmed one.
+   */
+  padded: number[];
 }
 
 /** The records of one text (or piece of it), numbered from `first`. */
@@ -51,7 +58,7 @@ export interface Piece {
   consumed: number;
 }
 
-export const newTally = (): Tally => ({ records: 0, widestSql: 0, widestAll: 0, blank: 0, totals: 0, js: [], verbatim: true, lineEnd: 0 });
+export const newTally = (): Tally => ({ records: 0, widestSql: 0, widestAll: 0, blank: 0, totals: 0, js: [], verbatim: true, lineEnd: 0, padded: [] });
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -96,10 +103,15 @@ export class Records {
     if (kind !== tally.lineEnd || kind === 3) tally.verbatim = false;
   }
 
-  /** The next record: start..end without its line break, its cells, whether one is flagged, its first non-empty cell, a cell beyond the header. */
-  add(start: number, end: number, fields: number, flagged: boolean, firstStart: number, firstEnd: number, beyond: boolean): void {
+  /**
+   * The next record: start..end without its line break, its cells, whether one is flagged, its
+   * first non-empty cell, a cell beyond the header, the columns where a cell starts or ends with
+   * a space (or null).
+   */
+  add(start: number, end: number, fields: number, flagged: boolean, firstStart: number, firstEnd: number, beyond: boolean, padded: number[] | null): void {
     const { tally } = this;
     const records = tally.records;
+    if (padded && records > this.headerRow) for (const col of padded) if (!tally.padded.includes(col)) tally.padded.push(col);
     if (this.count === this.starts.length) {
       const grow = <A extends Int32Array | Uint8Array>(a: A): A => { const g = new (a.constructor as new (k: number) => A)(a.length * 2); g.set(a); return g; };
       this.starts = grow(this.starts);
@@ -164,14 +176,20 @@ export function scanRecords(
     let firstStart = -1;
     let firstEnd = -1;
     let beyond = false;
+    let padded: number[] | null = null;
     for (;;) {
       const fieldStart = i;
       let content = false;
+      // Where the cell's text is (inside its quotes, for a quoted cell): a space at either end pads it.
+      let textStart = i;
+      let textEnd = -1;
       if (text.charCodeAt(i) === QUOTE) {
+        textStart = i + 1;
         let j = i + 1;
         for (;;) {
           const q = text.indexOf('"', j);
           if (q === -1) { flagged = true; j = n; break; }
+          textEnd = q;
           for (let k = j; k < q; k++) {
             const c = text.charCodeAt(k);
             if (c < 0x20 || (c >= 0x80 && isAwkward(c))) { flagged = true; break; }
@@ -197,7 +215,9 @@ export function scanRecords(
           if (c !== 0x20) content = true;
           i++;
         }
+        textEnd = i;
       }
+      if (textEnd > textStart && (text.charCodeAt(textStart) === 0x20 || text.charCodeAt(textEnd - 1) === 0x20)) (padded ??= []).push(fields);
       if (i - fieldStart > MAX_CELL_CHARS) return null;
       if (content) {
         if (firstStart < 0) { firstStart = fieldStart; firstEnd = i; }
@@ -216,7 +236,7 @@ export function scanRecords(
       i += crlf ? 2 : 1;
     }
     if (limitRows && tally.records >= MAX_ROWS) return null;
-    found.add(start, end, fields, flagged, firstStart, firstEnd, beyond);
+    found.add(start, end, fields, flagged, firstStart, firstEnd, beyond, padded);
     consumed = i;
   }
   return found.piece(final ? n : consumed);

@@ -63,8 +63,17 @@ export async function fieldSql(
   if (keys.length <= MAX_CASE_KEYS) {
     // A few distinct texts (flags, enumerations, most date columns): a CASE list, no join.
     const readable = keys.map((k, i) => ({ k, v: vals[i], ok: good[i] === '1' })).filter((x) => x.ok);
-    fromDict = readable.length ? typed(`CASE ${raw} ${readable.map((x) => `WHEN ${lit(x.k)} THEN ${x.v === null ? 'NULL' : lit(x.v)}`).join(' ')} END`) : 'NULL';
-    known = readable.length ? `${raw} IN (${readable.map((x) => lit(x.k)).join(', ')})` : 'false';
+    if (readable.length === keys.length) {
+      // Every text the rows can hold here is readable (the list is of this very table): no row
+      // needs checking, and a text column's names that read as themselves need no WHEN.
+      const text = type === 'VARCHAR';
+      const whens = readable.filter((x) => !text || x.v !== x.k).map((x) => `WHEN ${lit(x.k)} THEN ${x.v === null ? 'NULL' : lit(x.v)}`);
+      fromDict = !whens.length ? (text ? raw : 'NULL') : typed(`CASE ${raw} ${whens.join(' ')}${text ? ` ELSE ${raw}` : ''} END`);
+      known = 'true';
+    } else {
+      fromDict = readable.length ? typed(`CASE ${raw} ${readable.map((x) => `WHEN ${lit(x.k)} THEN ${x.v === null ? 'NULL' : lit(x.v)}`).join(' ')} END`) : 'NULL';
+      known = readable.length ? `${raw} IN (${readable.map((x) => lit(x.k)).join(', ')})` : 'false';
+    }
   } else {
     const dict = `_fast_dict_${n}_${col}`;
     temps.push(dict);
@@ -72,7 +81,7 @@ export async function fieldSql(
     const alias = `d${col}`;
     joins.push(`LEFT JOIN ${dict} ${alias} ON ${alias}.k = ${raw}`);
     fromDict = typed(`${alias}.v`);
-    known = `${alias}.ok = '1'`;
+    known = good.includes('0') ? `${alias}.ok = '1'` : 'true';
   }
   if (direct) inner.push(`${direct} AS _v${col}`);
   return direct

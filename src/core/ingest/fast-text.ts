@@ -110,7 +110,6 @@ async function loadTextFast(
   const cell = (k: number) => `c${k + 1}`;
   const fileBase = fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
   const r = (k: number) => `coalesce(${cell(k)}, '')`;
-  const t = (k: number) => `trim(${r(k)})`;
   const table = ident(def.id);
   const sourceRow = def.fields.length + 3;
   const names = [...def.fields.map((f) => f.name), ...META_COLUMNS];
@@ -123,6 +122,8 @@ async function loadTextFast(
       : await readWhole(engine, source, found.headerRow, width, partBytes, raw);
     if (!read) return null;
     const { tally, columns, texts } = read;
+    // A cell's text as the builder trims it: a column whose cells have no space at either end is already so.
+    const t = (k: number) => (tally.padded.includes(k) ? `trim(${r(k)})` : r(k));
     await engine.exec(tableDDL(def));
 
     const counts: BuildCounts = {

@@ -173,10 +173,15 @@ function scanUtf8Window(
     let firstStart = -1;
     let firstEnd = -1;
     let beyond = false;
+    let padded: number[] | null = null;
     for (;;) {
       const fieldStart = i;
       let content = false;
+      // Where the cell's text is (inside its quotes, for a quoted cell): a space at either end pads it.
+      let textStart = i;
+      let textEnd = -1;
       if (b[i] === QUOTE) {
+        textStart = i + 1;
         let j = i + 1;
         for (;;) {
           let q = b.indexOf(QUOTE, j);
@@ -193,6 +198,7 @@ function scanUtf8Window(
             j = n;
             break;
           }
+          textEnd = q;
           for (let k = j; k < q;) {
             const c = b[k];
             if (c < 0x80) {
@@ -236,7 +242,9 @@ function scanUtf8Window(
             content = true;
           }
         }
+        textEnd = i;
       }
+      if (textEnd > textStart && (b[textStart] === 0x20 || b[textEnd - 1] === 0x20)) (padded ??= []).push(fields);
       if (i - fieldStart > MAX_CELL_CHARS) return null;
       if (content) {
         if (firstStart < 0) { firstStart = fieldStart; firstEnd = i; }
@@ -255,7 +263,7 @@ function scanUtf8Window(
       i += crlf ? 2 : 1;
     }
     if (tally.records >= MAX_ROWS) return null;
-    found.add(base + start, base + end, fields, flagged, firstStart, firstEnd, beyond);
+    found.add(base + start, base + end, fields, flagged, firstStart, firstEnd, beyond, padded);
     consumed = i;
   }
   return final ? b.length : consumed;

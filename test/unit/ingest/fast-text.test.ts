@@ -90,6 +90,8 @@ const AWKWARD: InputFile[] = [
   { name: 'no-trailing-newline.csv', bytes: enc(`${HEADER}\nCK1,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,`) },
   { name: 'bad-values.csv', bytes: enc(`${HEADER}\nCK1,2025-02-30,甲,P1,泵,3,1,3,销售,张三,是,,,\nCK2,2025-01-02,甲,P1,泵,abc,1,3,销售,张三,是,,2025-13-01,\n,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,\nCK4,03/04/2025,甲,P1,泵,3,1,3,销售,张三,也许,,,\nCK5,2025-01-02,甲,P1,泵,(100),RMB 5,12e2,销售,张三,是,,,\nCK6,2025-01-02,甲,P1,泵,１２３,￥5,1 000,销售,Ｎ／Ａ,是,,,\n`) },
   { name: 'awkward-space.csv', bytes: enc(`${HEADER}\nCK1 , 2025-01-02 ,\u3000甲\u3000,P1,泵, 3 ,1,3,销售,\u00a0张三,是,,,\t\nCK2,2025-01-02,合　计,P1,泵,3,1,3,销售,张三,是,,,\n 合计 :,,,\nＴＯＴＡＬ,,\nCK3,2025-01-02,"引""号""",P1,"泵"x,3,1,3,销售,张三,是,,,"a\\b"\nCK4,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,İ\u212a\n`) },
+  // Spaces alone, which SQL trims as the builder does: padded cells in clean records, in some columns and not others.
+  { name: 'padded.csv', bytes: enc(`${HEADER}\nCK1 ,2025-01-02, 甲 ,P1,泵,3,1,3,销售,张三,是,,,\nCK2,2025-01-02,"  乙",P1,泵 ,3,1,3,销售, 张三,是,   ,,\nCK3,2025-01-02,丙,P1,泵,3,1,3,销售,张三,是,,,"备注 "\n  CK4,2025-01-02,丁,P1,泵,3,1,3,销售,张三,是,,, \n`) },
   { name: 'unclosed-quote.csv', bytes: enc(`${HEADER}\nCK1,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,\nCK2,2025-01-02,"甲,P1,泵,3,1,3\nCK3,x\n`) },
   { name: 'numeric-headers.csv', bytes: enc(`${HEADER},2025,1,备注,\nCK1,2025-01-02,甲,P1,泵,3,1,3,销售,张三,是,,,a,b,c,d,\nCK2,2025-01-02,甲,P1,泵,0003.10,-0,"1,234,567.123456",销售,张三,是,,,,,,"q""",\n`) },
   { name: 'exit.tsv', bytes: enc('出门证号\t开具日期\t关联单号\t开具人\t门卫\t出门时间\nCM1\t2025-01-01\tCK1\t杨帆\t-\t2025-01-01 14:27\nCM2\t2025-01-01\tCK2\t无\tN/A\t2025-01-01 24:00\nCM3\t2025-01-01\tCK3\t杨帆\t韩冰\t2025/1/1 9:05:03.9\nCM4\t2025-01-01\tCK4\t杨帆\t韩冰\t2025-01-01T09:05\n') },

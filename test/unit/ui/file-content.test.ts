@@ -37,7 +37,7 @@ describe('measuring the user\'s files before loading them', () => {
 
   it('hands the pre-pass\'s record offsets back without copying them', () => {
     const piece = { first: 0, count: 1, starts: new Int32Array(4), ends: new Int32Array(4), status: new Uint8Array(4), consumed: 3 };
-    const tally = { records: 1, widestSql: 1, widestAll: 1, blank: 0, totals: 0, js: [], verbatim: true, lineEnd: 1 };
+    const tally = { records: 1, widestSql: 1, widestAll: 1, blank: 0, totals: 0, js: [], verbatim: true, lineEnd: 1, padded: [] };
     expect(transferables({ scan: { piece, tally } })).toEqual([piece.starts.buffer, piece.ends.buffer, piece.status.buffer]);
     expect(transferables({ scan: { piece: 'nul', tally } })).toEqual([]);
     expect(transferables({ count: [] })).toEqual([]);
