@@ -1,7 +1,7 @@
 /**
  * One audit as the app runs it: the files handed over so far, their load reports and
- * rejects, the rule options, and the latest findings (kept in a DuckDB table so the
- * findings view can filter, sort and page 100k+ rows). Engine-agnostic, so it runs in
+ * rejects, the rule options, and the latest findings (kept in DuckDB so the findings view
+ * can filter, sort and page 100k+ rows). Engine-agnostic, so it runs in
  * the browser worker and under Node in tests.
  */
 import type { Engine, Row } from '../core/engine';
@@ -24,8 +24,8 @@ import type { Rule } from '../core/rules/rule';
 import type { RuleProblem } from '../core/rules/types';
 import { relatedDocs } from './related-docs';
 import { previewTable } from './table-preview';
-import { FINDING_COLUMNS, FINDINGS_TABLE, countSql, createFindingsFromKeptSql, facetSql, pageSql } from './findings-sql';
-import { appendKept, dropKept, keptTable, readFindings, replaceRuleFindings, RuleResults } from './findings-store';
+import { FINDING_COLUMNS, FINDINGS_TABLE, countSql, facetSql, pageSql } from './findings-sql';
+import { dropKept, FindingsTables, keptTable, readFindings, RuleResults } from './findings-store';
 import { changedRules } from './rule-changes';
 import { bytesOf, hashFiles, inputOf, type FileContent } from './file-content';
 import { TEXT_PART_BYTES } from '../core/ingest/fast-text';
@@ -51,8 +51,10 @@ export class AuditSession {
   private customFiles: RuleFile[] = [];
   private asOf = '';
   private statuses: RuleStatus[] = [];
-  /** The findings table exists once the first run has stored it. */
+  /** The findings view exists once the first run has stored the findings. */
   private ran = false;
+  /** The last run's findings, one table per rule, and the view the findings page reads. */
+  private readonly findings: FindingsTables;
   /** The last run's findings per rule (how many, the ledger, the KPI tally): a change to one rule re-runs that rule alone. */
   private readonly results = new RuleResults();
   /** What the stored findings were produced with; null once the data or the rule pack changes (the next run is a full one). */
@@ -66,6 +68,7 @@ export class AuditSession {
     private readonly progress: (p: Omit<ProgressMessage, 'kind'>) => void = () => {},
   ) {
     this.packFiles = ruleFiles;
+    this.findings = new FindingsTables(engine);
     this.loadRules();
   }
 
@@ -306,46 +309,42 @@ export class AuditSession {
     if (!this.asOf) {
       this.statuses = this.rules.map((r) => ({ id: r.id, severity: r.severity, clause: r.clause, findings: 0, status: 'not run: no data' }));
       this.results.clear();
-      await this.engine.exec(createFindingsFromKeptSql([]));
+      await this.findings.clear();
       this.ran = true;
     } else {
       const ctx: RunContext = { asOf: this.asOf, params: this.options.params, disabled: new Set(this.options.disabled), keep: keptTable };
+      // Each rule's findings are stored as soon as it has run.
+      const kept = async (id: string, count: number) => {
+        await this.results.readKept(this.engine, id, count);
+        try {
+          await this.findings.store(id, count);
+        } catch (e) {
+          this.results.forget(id); // the rule reports the error, with no findings
+          throw e;
+        }
+      };
       if (changed === null) {
-        // Each rule's findings go into the findings table as soon as the rule has run (rules run in id
-        // order, which is the table's), so no more than one rule's are ever held twice.
         this.results.clear();
         this.ran = false;
-        await this.engine.exec(createFindingsFromKeptSql([]));
-        let start = 0;
+        await this.findings.clear();
         try {
-          const result = await runRules(this.engine, this.rules, {
-            ...ctx,
-            kept: async (id, count) => {
-              await this.results.readKept(this.engine, id, count);
-              try {
-                await appendKept(this.engine, id, start, count);
-              } catch (e) {
-                this.results.forget(id); // the rule reports the error, with no findings
-                throw e;
-              }
-              start += count;
-            },
-          });
+          const result = await runRules(this.engine, this.rules, { ...ctx, kept });
           this.statuses = [...result.statuses];
         } finally {
           await dropKept(this.engine, this.rules.map((r) => r.id));
+          await this.findings.publish();
         }
         this.ran = true;
       } else if (changed.size > 0) {
-        const before = this.results.counts();
         for (const id of changed) this.results.forget(id);
+        this.findings.retire(changed);
         try {
-          const result = await runRules(this.engine, this.rules, { ...ctx, only: changed, kept: (id, count) => this.results.readKept(this.engine, id, count) });
+          const result = await runRules(this.engine, this.rules, { ...ctx, only: changed, kept });
           const fresh = new Map(result.statuses.map((st) => [st.id, st]));
           this.statuses = this.statuses.map((st) => fresh.get(st.id) ?? st);
-          await replaceRuleFindings(this.engine, before, this.results.counts(), changed);
         } finally {
           await dropKept(this.engine, changed);
+          await this.findings.publish();
         }
       }
       this.lastRun = { asOf: this.asOf, options: structuredClone(this.options) };

@@ -1,10 +1,10 @@
 /**
- * The findings table the app pages, filters and sorts in DuckDB. The rules leave their
- * findings in the engine (runRules' `keep`), numbered in the run's order, so the table is
- * built there without the findings ever crossing into JavaScript whole. A full run appends
- * each rule's block as it finishes; a one-rule re-run replaces that rule's rows and
- * renumbers the rows after them, so `id` stays each finding's index in the run's order.
- * What JavaScript keeps of a run is per rule (RuleResults); the exports read the table.
+ * The findings the app pages, filters and sorts in DuckDB. The rules leave their findings in
+ * the engine (runRules' `keep`), numbered in the run's order, so they are stored there without
+ * ever crossing into JavaScript whole: each rule's in a table of its own, and a view over them
+ * (FINDINGS_TABLE) numbers them in the run's order, so that `id` is each finding's index in
+ * the run also after a one-rule re-run. What JavaScript keeps of a run is per rule
+ * (RuleResults); the exports read the view.
  */
 import type { Engine, Row } from '../core/engine';
 import type { Finding } from '../core/rules/types';
@@ -12,59 +12,71 @@ import type { OutPenalty } from '../core/audit/outputs';
 import { cmp, tallyGroups, type FindingGroup, type FindingTally } from '../core/audit/kpis';
 import { PenaltyLedger, compareLedgerRows } from '../core/rules/penalties';
 import { interner, toFinding } from '../core/rules/run';
-import { ident, lit } from '../core/sql/sql';
-import { FINDING_COLUMNS, FINDINGS_TABLE, insertFindingsFromKeptSql } from './findings-sql';
+import { ident } from '../core/sql/sql';
+import { createRuleFindingsSql, FINDING_COLUMNS, FINDINGS_TABLE, findingsViewSql } from './findings-sql';
 
-/** The temporary table a rule's findings are kept in until the findings table has them. */
+/** The temporary table a rule's findings are kept in until its findings table is made. */
 export const keptTable = (ruleId: string): string => `_kept_${ruleId}`;
-
-/** Where each rule's block starts in the run's order (rules by id), from the number of findings per rule. */
-function starts(counts: ReadonlyMap<string, number>): Map<string, number> {
-  const out = new Map<string, number>();
-  let at = 0;
-  for (const id of [...counts.keys()].sort(cmp)) { out.set(id, at); at += counts.get(id) ?? 0; }
-  return out;
-}
 
 export async function dropKept(engine: Engine, ruleIds: Iterable<string>): Promise<void> {
   for (const id of ruleIds) await engine.exec(`DROP TABLE IF EXISTS ${ident(keptTable(id))}`);
 }
 
 /**
- * Append a rule's kept findings to the findings table, numbered from `start` (the findings
- * of the rules before it in id order), and drop its kept table. A full run calls this as
- * each rule finishes, so the findings are never held twice: in the browser DuckDB's memory
- * only grows, so that would set its peak.
+ * The rules' findings tables and the view over them. A rule's table is made from its kept
+ * table as soon as the rule has run, and the kept table goes, so no rule's findings are held
+ * twice for long (in the browser DuckDB's memory only grows, so that would set its peak).
+ * Tables replaced or no longer wanted (`retire`) go only once the view no longer names them
+ * (`publish`), so the view always reads.
  */
-export async function appendKept(engine: Engine, ruleId: string, start: number, count: number): Promise<void> {
-  if (count > 0) await engine.exec(insertFindingsFromKeptSql([{ table: keptTable(ruleId), start }]));
-  await dropKept(engine, [ruleId]);
-}
+export class FindingsTables {
+  private readonly tables = new Map<string, { table: string; count: number }>();
+  private retired: string[] = [];
+  private seq = 0;
 
-/**
- * Replace the rows of the `changed` rules in the findings table with their kept findings
- * and renumber the rows after them, leaving every other row in place. `before` and `after`:
- * findings per rule id.
- */
-export async function replaceRuleFindings(
-  engine: Engine, before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>, changed: ReadonlySet<string>,
-): Promise<void> {
-  const table = ident(FINDINGS_TABLE);
-  const oldStart = starts(before);
-  const newStart = starts(after);
-  const list = (ids: Iterable<string>) => [...ids].map(lit).join(', ');
-  try {
-    await engine.exec(`DELETE FROM ${table} WHERE rule_id IN (${list(changed)})`);
-    const shifts = [...before.keys()].filter((id) => !changed.has(id) && (before.get(id) ?? 0) > 0)
-      .map((id) => ({ id, by: (newStart.get(id) ?? 0) - (oldStart.get(id) ?? 0) })).filter((x) => x.by !== 0);
-    if (shifts.length > 0) {
-      await engine.exec(`UPDATE ${table} SET id = id + CASE rule_id ${shifts.map((x) => `WHEN ${lit(x.id)} THEN ${x.by}`).join(' ')} END
-        WHERE rule_id IN (${list(shifts.map((x) => x.id))})`);
+  constructor(private readonly engine: Engine) {}
+
+  /** These rules have no findings until they are stored again. */
+  retire(ruleIds: Iterable<string>): void {
+    for (const id of ruleIds) {
+      const had = this.tables.get(id);
+      if (had) this.retired.push(had.table);
+      this.tables.delete(id);
     }
-    const blocks = [...changed].filter((id) => (after.get(id) ?? 0) > 0).map((id) => ({ table: keptTable(id), start: newStart.get(id) ?? 0 }));
-    if (blocks.length > 0) await engine.exec(insertFindingsFromKeptSql(blocks));
-  } finally {
-    await dropKept(engine, changed);
+  }
+
+  /** A rule's kept findings (`count` of them) as its findings table; its kept table goes. */
+  async store(ruleId: string, count: number): Promise<void> {
+    this.retire([ruleId]);
+    try {
+      if (count === 0) return;
+      const table = `_findings_${++this.seq}`;
+      await this.engine.exec(createRuleFindingsSql(table, keptTable(ruleId)));
+      this.tables.set(ruleId, { table, count });
+    } finally {
+      await dropKept(this.engine, [ruleId]);
+    }
+  }
+
+  /** The view over the rules' tables, each block numbered from the findings of the rules before it (by id); then the retired tables go. */
+  async publish(): Promise<void> {
+    const blocks: { table: string; start: number }[] = [];
+    let at = 0;
+    for (const id of [...this.tables.keys()].sort(cmp)) {
+      const { table, count } = this.tables.get(id)!;
+      blocks.push({ table, start: at });
+      at += count;
+    }
+    await this.engine.exec(findingsViewSql(blocks));
+    const gone = this.retired;
+    this.retired = [];
+    for (const table of gone) await this.engine.exec(`DROP TABLE IF EXISTS ${ident(table)}`);
+  }
+
+  /** No findings: every table goes. */
+  async clear(): Promise<void> {
+    this.retire([...this.tables.keys()]);
+    await this.publish();
   }
 }
 
