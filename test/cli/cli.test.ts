@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {cpSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { tempDir } from '../temp-dir';
 
 function audit(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -23,7 +23,7 @@ describe('CLI on sample-data', () => {
   let out: string;
   let first: ReturnType<typeof audit>;
   beforeAll(() => {
-    out = mkdtempSync(join(tmpdir(), 'audit-'));
+    out = tempDir('audit-');
     first = audit('sample-data', '--out', out);
   });
 
@@ -78,7 +78,7 @@ describe('CLI on sample-data', () => {
   });
 
   test('the WASM engine (the browser\'s DuckDB) gives byte-identical outputs', () => {
-    const wasm = mkdtempSync(join(tmpdir(), 'audit-'));
+    const wasm = tempDir('audit-');
     const r = audit('sample-data', '--out', wasm, '--engine', 'wasm');
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
@@ -88,7 +88,7 @@ describe('CLI on sample-data', () => {
   });
 
   test('a second run gives byte-identical outputs', () => {
-    const again = mkdtempSync(join(tmpdir(), 'audit-'));
+    const again = tempDir('audit-');
     expect(audit('sample-data', '--out', again).code).toBe(0);
     for (const f of OUTPUT_FILES) expect(readFileSync(join(again, f)).equals(readFileSync(join(out, f))), f).toBe(true);
   });
@@ -100,7 +100,7 @@ describe('CLI on sample-data', () => {
       const built = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'vite.cli.config.ts', '--outDir', dir],
         { encoding: 'utf8', timeout: 120_000 });
       expect(built.status, built.stderr).toBe(0);
-      const bundled = mkdtempSync(join(tmpdir(), 'audit-'));
+      const bundled = tempDir('audit-');
       const r = spawnSync(process.execPath, [join(dir, 'main.mjs'), 'sample-data', '--out', bundled], { encoding: 'utf8', timeout: 120_000 });
       expect(r.status, r.stderr).toBe(0);
       for (const f of OUTPUT_FILES) expect(readFileSync(join(bundled, f)).equals(readFileSync(join(out, f))), f).toBe(true);
@@ -120,7 +120,7 @@ describe('CLI exit status', () => {
   });
 
   test('no file could be loaded → 2, with each file named and its reason', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'audit-in-'));
+    const dir = tempDir('audit-in-');
     writeFileSync(join(dir, 'noise.csv'), new Uint8Array([0, 1, 2, 3, 255, 0, 7, 8]));
     writeFileSync(join(dir, 'people.csv'), 'Name,Age\nA,1\n');
     const r = audit(dir, '--out', join(dir, 'out'));
@@ -130,7 +130,7 @@ describe('CLI exit status', () => {
   });
 
   test('--as-of and --lang en change the outputs', () => {
-    const out = mkdtempSync(join(tmpdir(), 'audit-'));
+    const out = tempDir('audit-');
     expect(audit('sample-data', '--out', out, '--as-of', '2025-06-30', '--lang', 'en').code).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
     expect(summary.as_of).toBe('2025-06-30');
@@ -138,7 +138,7 @@ describe('CLI exit status', () => {
   });
 
   test('an ambiguous table is reported with its candidates, and --type resolves it; --date-order reads d/m/y', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'audit-in-'));
+    const dir = tempDir('audit-in-');
     writeFileSync(join(dir, 'lines.csv'), '单据号,日期,产品名称,数量\nCK1,03/04/2025,泵,2\nCK2,2025-04-05,阀,1\n');
     const ambiguous = audit(join(dir, 'lines.csv'), '--out', join(dir, 'o1'));
     expect(ambiguous.code).toBe(2);
@@ -156,7 +156,7 @@ describe('CLI exit status', () => {
   });
 
   test('a user-written rule file (a custom SELECT) runs without code changes; a broken one names file:line:col', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    const dir = tempDir('rules-');
     cpSync('rules', dir, { recursive: true });
     writeFileSync(join(dir, 'custom.big-sale.yaml'), [
       'id: custom.big-sale',
@@ -192,7 +192,7 @@ describe('inputs DuckDB reads from disk itself', () => {
   test('the native engine reads an input by its path, and a change after reading is noticed', async () => {
     const { createNodeEngine } = await import('../../src/engine/duckdb-node');
     const { changedSince, seenFile } = await import('../../src/cli/files');
-    const dir = mkdtempSync(join(tmpdir(), 'slip-seen-'));
+    const dir = tempDir('slip-seen-');
     try {
       const path = join(dir, 'a.csv');
       writeFileSync(path, 'x,y\n1,2\n');

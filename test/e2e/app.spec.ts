@@ -8,17 +8,17 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {readFileSync, writeFileSync, mkdirSync} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import * as XLSX from '@e965/xlsx';
 import { BROWSER_MAX_ROWS } from '../../src/core/audit/limits';
 import { startApp, type App } from './harness';
+import { tempDir } from '../temp-dir';
 
 const run = promisify(execFile);
-const work = mkdtempSync(join(tmpdir(), 'slip-audit-e2e-'));
+const work = tempDir('slip-audit-e2e-');
 const shots = join(work, 'shots');
 mkdirSync(shots);
 const GBK_CSV = 'test/fixtures/text/outbound-gbk.csv';

@@ -4,8 +4,8 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { preview, type PreviewServer } from 'vite';
@@ -20,6 +20,7 @@ export interface App {
   work: string;
   /** The network gone for pages already open: the server stops and drops its connections. */
   stopServing(): Promise<void>;
+  /** Chromium and the server stop, and the folder goes. */
   close(): Promise<void>;
 }
 
@@ -61,6 +62,7 @@ export async function startApp(
     async close() {
       await browser.close();
       await stopServing();
+      rmSync(work, { recursive: true, force: true });
     },
   };
 }

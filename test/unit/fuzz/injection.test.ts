@@ -4,8 +4,7 @@
  * The CLI is run as a user runs it; the engine checks run on native DuckDB.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {cpSync, readFileSync, writeFileSync} from 'node:fs';
 import { join } from 'node:path';
 import * as XLSX from '@e965/xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { checkSelect } from '../../../src/core/rules/kinds/sql';
 import { loadRulePack } from '../../../src/core/rules/load';
 import { toXlsx } from '../../../src/core/audit/xlsx-out';
 import { PENALTY_COLUMNS, REJECT_COLUMNS, VIOLATION_COLUMNS } from '../../../src/core/audit/outputs';
+import { tempDir } from '../../temp-dir';
 
 function audit(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -47,7 +47,7 @@ describe('formula injection through the CLI', () => {
   let out: string;
   let run: ReturnType<typeof audit>;
   beforeAll(() => {
-    const dir = mkdtempSync(join(tmpdir(), 'slip-formula-'));
+    const dir = tempDir('slip-formula-');
     out = join(dir, 'out');
     const rows: string[][] = [[...OUTBOUND_HEADER, '=EXTRA()']];
     FORMULAS.forEach((f, i) => {
@@ -253,7 +253,7 @@ describe('the engine locked after loading (defence in depth)', () => {
 
 describe('a malicious custom rule in the CLI', () => {
   it('cannot read the local filesystem, even through a hole in the validator', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slip-rules-'));
+    const dir = tempDir('slip-rules-');
     cpSync('rules', dir, { recursive: true });
     const evil = (id: string, select: string) => [`id: ${id}`, 'title: { zh: 读文件, en: read a file }', 'clause: "-"', 'severity: warning', 'kind: sql',
       'needs: [outbound]', 'select: |', ...select.split('\n').map((l) => `  ${l.trim()}`)].join('\n');

@@ -6,8 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Engine } from '../../../src/core/engine';
@@ -19,6 +18,7 @@ import { transcodeInto } from '../../../src/core/ingest/fast-utf8-scan';
 import { ident } from '../../../src/core/sql/sql';
 import { createNodeEngine } from '../../../src/engine/duckdb-node';
 import { createWasmNodeEngine } from '../../../src/engine/duckdb-wasm-node';
+import { tempDir } from '../../temp-dir';
 
 const TEXT = /\.(csv|tsv|txt)$/i;
 
@@ -121,7 +121,7 @@ let dir: string;
 
 beforeAll(async () => {
   engine = await createNodeEngine();
-  dir = mkdtempSync(join(tmpdir(), 'fast-text-'));
+  dir = tempDir('fast-text-');
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-data.ts', '--rows', '10000', '--out', dir], { encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0) throw new Error(r.stderr);
 }, 180_000);
@@ -208,7 +208,7 @@ describe('bulk text path in small parts gives the same answers (native)', () => 
 describe('a file DuckDB reads itself, begun while the pre-pass runs, gives the same answers (native)', () => {
   /** The files on disk with their path as the handle, as the command line hands them over. */
   const onDisk = (files: InputFile[]): InputFile[] => {
-    const at = mkdtempSync(join(tmpdir(), 'fast-text-disk-'));
+    const at = tempDir('fast-text-disk-');
     return files.map((f) => { const path = join(at, f.name); writeFileSync(path, f.bytes); return { ...f, handle: path }; });
   };
   /** The engine, counting the CSV reads of files. */
