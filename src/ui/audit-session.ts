@@ -25,7 +25,7 @@ import type { RuleProblem } from '../core/rules/types';
 import { relatedDocs } from './related-docs';
 import { previewTable } from './table-preview';
 import { FINDING_COLUMNS, FINDINGS_TABLE, countSql, facetSql, pageSql } from './findings-sql';
-import { dropKept, FindingsTables, keptTable, readFindings, RuleResults } from './findings-store';
+import { FindingsTables, readFindings, RuleResults } from './findings-store';
 import { changedRules } from './rule-changes';
 import { bytesOf, hashFiles, inputOf, type FileContent } from './file-content';
 import { TEXT_PART_BYTES } from '../core/ingest/fast-text';
@@ -312,26 +312,23 @@ export class AuditSession {
       await this.findings.clear();
       this.ran = true;
     } else {
-      const ctx: RunContext = { asOf: this.asOf, params: this.options.params, disabled: new Set(this.options.disabled), keep: keptTable };
-      // Each rule's findings are stored as soon as it has run.
-      const kept = async (id: string, count: number) => {
-        await this.results.readKept(this.engine, id, count);
-        try {
+      const ctx: RunContext = {
+        asOf: this.asOf, params: this.options.params, disabled: new Set(this.options.disabled), keep: (id) => this.findings.keep(id),
+        // Each rule's findings are its as soon as it has run.
+        kept: async (id, count) => {
+          await this.results.readKept(this.engine, id, this.findings.kept(id), count);
           await this.findings.store(id, count);
-        } catch (e) {
-          this.results.forget(id); // the rule reports the error, with no findings
-          throw e;
-        }
+        },
       };
       if (changed === null) {
         this.results.clear();
         this.ran = false;
         await this.findings.clear();
         try {
-          const result = await runRules(this.engine, this.rules, { ...ctx, kept });
+          const result = await runRules(this.engine, this.rules, ctx);
           this.statuses = [...result.statuses];
         } finally {
-          await dropKept(this.engine, this.rules.map((r) => r.id));
+          await this.findings.discard();
           await this.findings.publish();
         }
         this.ran = true;
@@ -339,11 +336,11 @@ export class AuditSession {
         for (const id of changed) this.results.forget(id);
         this.findings.retire(changed);
         try {
-          const result = await runRules(this.engine, this.rules, { ...ctx, only: changed, kept });
+          const result = await runRules(this.engine, this.rules, { ...ctx, only: changed });
           const fresh = new Map(result.statuses.map((st) => [st.id, st]));
           this.statuses = this.statuses.map((st) => fresh.get(st.id) ?? st);
         } finally {
-          await dropKept(this.engine, changed);
+          await this.findings.discard();
           await this.findings.publish();
         }
       }

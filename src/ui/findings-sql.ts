@@ -50,22 +50,15 @@ const TYPED: [string, string][] = [
 const TYPE_OF: Record<string, string> = { sev_rank: 'INTEGER', amount: 'DOUBLE', penalty: 'DOUBLE', source_row: 'INTEGER' };
 
 /**
- * One rule's findings of a run, typed, from its kept table (runRules' `keep`): `_q` is the
- * finding's place within the rule. Each rule's findings are a table of their own, made in one
- * statement: appending every rule's to one table cost DuckDB-WASM twice as much (each append
- * to a compressed table is compressed anew: 2.1 s against 1.0 s for the 1M bench's 389k
- * findings), and a rule run again replaces its table alone.
- */
-export function createRuleFindingsSql(table: string, kept: string): string {
-  return `CREATE OR REPLACE TABLE ${ident(table)} AS SELECT CAST(_q AS INTEGER) AS _q, ${TYPED.map(([c, e]) => `${e} AS ${ident(c)}`).join(', ')} FROM ${ident(kept)}`;
-}
-
-/**
- * The findings the app reads (FINDINGS_TABLE): the rules' tables in the run's order, each
- * numbered from its block's start; none: no findings.
+ * The findings the app reads (FINDINGS_TABLE): the rules' kept tables (runRules' `keep`) in
+ * the run's order, each numbered from its block's start (`_q` is a finding's place within its
+ * rule) and typed as they are read. Each rule's findings stay in the table the rule made:
+ * copying every rule's into one table cost DuckDB-WASM 2.1 s for the 1M bench's 389k findings
+ * (each append to a compressed table is compressed anew), and a rule run again replaces its
+ * table alone. None: no findings.
  */
 export function findingsViewSql(blocks: readonly { table: string; start: number }[]): string {
-  const cols = TYPED.map(([c]) => ident(c)).join(', ');
+  const cols = TYPED.map(([c, e]) => `${e} AS ${ident(c)}`).join(', ');
   const parts = blocks.map((b) => `SELECT CAST(${b.start} + _q - 1 AS INTEGER) AS id, ${cols} FROM ${ident(b.table)}`);
   const none = `SELECT CAST(NULL AS INTEGER) AS id, ${TYPED.map(([c]) => `CAST(NULL AS ${TYPE_OF[c] ?? 'VARCHAR'}) AS ${ident(c)}`).join(', ')} WHERE false`;
   return `CREATE OR REPLACE VIEW ${ident(FINDINGS_TABLE)} AS ${parts.length ? parts.join('\nUNION ALL ') : none}`;

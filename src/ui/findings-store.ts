@@ -13,28 +13,36 @@ import { cmp, tallyGroups, type FindingGroup, type FindingTally } from '../core/
 import { PenaltyLedger, compareLedgerRows } from '../core/rules/penalties';
 import { interner, toFinding } from '../core/rules/run';
 import { ident } from '../core/sql/sql';
-import { createRuleFindingsSql, FINDING_COLUMNS, FINDINGS_TABLE, findingsViewSql } from './findings-sql';
-
-/** The temporary table a rule's findings are kept in until its findings table is made. */
-export const keptTable = (ruleId: string): string => `_kept_${ruleId}`;
-
-export async function dropKept(engine: Engine, ruleIds: Iterable<string>): Promise<void> {
-  for (const id of ruleIds) await engine.exec(`DROP TABLE IF EXISTS ${ident(keptTable(id))}`);
-}
+import { FINDING_COLUMNS, FINDINGS_TABLE, findingsViewSql } from './findings-sql';
 
 /**
- * The rules' findings tables and the view over them. A rule's table is made from its kept
- * table as soon as the rule has run, and the kept table goes, so no rule's findings are held
- * twice for long (in the browser DuckDB's memory only grows, so that would set its peak).
- * Tables replaced or no longer wanted (`retire`) go only once the view no longer names them
- * (`publish`), so the view always reads.
+ * The rules' findings tables and the view over them. Each rule keeps its findings in a table
+ * of its own, named here (`keep`, runRules' `keep`); once the rule has run the table is the
+ * rule's (`store`), or goes when it holds none. Tables replaced or no longer wanted
+ * (`retire`) go only once the view no longer names them (`publish`), so the view always
+ * reads; tables of rules that failed before `store` go with `discard`.
  */
 export class FindingsTables {
   private readonly tables = new Map<string, { table: string; count: number }>();
+  private readonly pending = new Map<string, string>();
   private retired: string[] = [];
   private seq = 0;
 
   constructor(private readonly engine: Engine) {}
+
+  /** A new table for a rule's findings, the rule's once stored. */
+  keep(ruleId: string): string {
+    const table = `_findings_${++this.seq}`;
+    this.pending.set(ruleId, table);
+    return table;
+  }
+
+  /** The table a rule is keeping its findings in, before they are stored. */
+  kept(ruleId: string): string {
+    const table = this.pending.get(ruleId);
+    if (table === undefined) throw new Error(`no findings kept for ${ruleId}`);
+    return table;
+  }
 
   /** These rules have no findings until they are stored again. */
   retire(ruleIds: Iterable<string>): void {
@@ -45,17 +53,20 @@ export class FindingsTables {
     }
   }
 
-  /** A rule's kept findings (`count` of them) as its findings table; its kept table goes. */
+  /** A rule's kept findings (`count` of them) are its findings now, in place of any it had. */
   async store(ruleId: string, count: number): Promise<void> {
+    const table = this.kept(ruleId);
+    this.pending.delete(ruleId);
     this.retire([ruleId]);
-    try {
-      if (count === 0) return;
-      const table = `_findings_${++this.seq}`;
-      await this.engine.exec(createRuleFindingsSql(table, keptTable(ruleId)));
-      this.tables.set(ruleId, { table, count });
-    } finally {
-      await dropKept(this.engine, [ruleId]);
-    }
+    if (count > 0) this.tables.set(ruleId, { table, count });
+    else await this.drop([table]);
+  }
+
+  /** Tables kept for rules that did not get to `store` (an error) go. */
+  async discard(): Promise<void> {
+    const tables = [...this.pending.values()];
+    this.pending.clear();
+    await this.drop(tables);
   }
 
   /** The view over the rules' tables, each block numbered from the findings of the rules before it (by id); then the retired tables go. */
@@ -70,13 +81,17 @@ export class FindingsTables {
     await this.engine.exec(findingsViewSql(blocks));
     const gone = this.retired;
     this.retired = [];
-    for (const table of gone) await this.engine.exec(`DROP TABLE IF EXISTS ${ident(table)}`);
+    await this.drop(gone);
   }
 
   /** No findings: every table goes. */
   async clear(): Promise<void> {
     this.retire([...this.tables.keys()]);
     await this.publish();
+  }
+
+  private async drop(tables: readonly string[]): Promise<void> {
+    for (const table of tables) await this.engine.exec(`DROP TABLE IF EXISTS ${ident(table)}`);
   }
 }
 
@@ -125,12 +140,12 @@ export class RuleResults {
     this.tally.delete(id);
   }
 
-  /** A rule's results from its kept findings (runRules' `keep`), summed in the engine. */
-  async readKept(engine: Engine, id: string, count: number): Promise<void> {
+  /** A rule's results from its kept findings (`table`, runRules' `keep`), summed in the engine. */
+  async readKept(engine: Engine, id: string, table: string, count: number): Promise<void> {
     const ledger = new PenaltyLedger();
     const tally = tallyGroups([]);
     if (count > 0) {
-      await engine.exec(sumsSql(keptTable(id), SUMS_TABLE));
+      await engine.exec(sumsSql(table, SUMS_TABLE));
       try {
         const [{ groups }] = await engine.query<{ groups: number }>(`SELECT count(*) AS groups FROM ${ident(SUMS_TABLE)}`);
         for (let from = 0; from < Number(groups); from += READ_PAGE) {

@@ -24,10 +24,11 @@ export interface RunContext {
    */
   only?: ReadonlySet<string>;
   /**
-   * Keep each rule's findings in the engine instead of returning them: temporary table
-   * `keep(rule id)` with column `_q`, the finding's place (from 1) within its rule in the
-   * contract's order. The app builds its findings table from these, so a year's findings
-   * never cross into JavaScript all at once; the caller drops them.
+   * Keep each rule's findings in the engine instead of returning them: table `keep(rule id)`
+   * of the audit's database (compressed, so a rule's findings take a fraction of the memory),
+   * with column `_q`, the finding's place (from 1) within its rule in the contract's order.
+   * The app reads its findings from these, so a year's findings never cross into JavaScript
+   * all at once; the caller owns them.
    */
   keep?: (ruleId: string) => string;
   /** With `keep`: called as each rule's table is ready (rules run in id order), with its number of findings. */
@@ -150,7 +151,7 @@ const ORDER_SENSITIVE = `'[\\x{E000}-\\x{10FFFF}]'`;
  */
 async function runKept(engine: Engine, sql: string, table: string): Promise<number> {
   const t = ident(table);
-  await engine.exec(`CREATE OR REPLACE TEMP TABLE ${t} AS SELECT row_number() OVER (ORDER BY ${RULE_ORDER}) AS _q, * FROM (${sql})`);
+  await engine.exec(`CREATE OR REPLACE TABLE ${t} AS SELECT row_number() OVER (ORDER BY ${RULE_ORDER}) AS _q, * FROM (${sql})`);
   const [{ n, sensitive }] = await engine.query<{ n: number; sensitive: number }>(`SELECT count(*)::INTEGER AS n,
     count(*) FILTER (WHERE regexp_matches(concat(slip_no, source_file, sheet, detail), ${ORDER_SENSITIVE}))::INTEGER AS sensitive FROM ${t}`);
   if (Number(sensitive) === 0) return Number(n);
