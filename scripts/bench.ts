@@ -31,7 +31,7 @@
  * every 50 ms and at each file boundary, so its peak is a lower bound.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -424,6 +424,8 @@ async function driver(): Promise<void> {
 
   interface SizeRow {
     rows: number; utf: Result; gbk?: Result; cli?: CliTiming; ref?: Result; profile?: string[]; web?: BrowserRun; webGbk?: BrowserRun;
+    /** Bytes of the input with the outbound file in GBK (the browser's GBK run). */
+    gbkBytes?: number;
     /** CLI wall time ÷ reference (load + rules), one per pair of runs. */
     cliRatios: number[];
     /** The reference's load + rules, one per run (with --repeat, N + 1 runs). */
@@ -476,7 +478,9 @@ async function driver(): Promise<void> {
         row.web = await browser.run(inputNames(false).map((n) => join(dir, n)), { interact: true, timeoutMs: timeout });
         if (!values['skip-gbk']) {
           process.stderr.write(`${rows}: browser, files → findings (outbound as GBK) …\n`);
-          row.webGbk = await browser.run(inputNames(true).map((n) => join(dir, n)), { interact: false, timeoutMs: timeout });
+          const gbkFiles = inputNames(true).map((n) => join(dir, n));
+          row.webGbk = await browser.run(gbkFiles, { interact: false, timeoutMs: timeout });
+          row.gbkBytes = gbkFiles.reduce((n, f) => n + statSync(f).size, 0);
         }
       }
       table.push(row);
@@ -561,7 +565,7 @@ function median(xs: readonly number[]): number {
  * median of its runs when there are several, --repeat).
  */
 function printBrowser(
-  table: readonly { rows: number; utf: Result; cli?: CliTiming; refTimes: number[]; web?: BrowserRun; webGbk?: BrowserRun }[],
+  table: readonly { rows: number; utf: Result; cli?: CliTiming; refTimes: number[]; web?: BrowserRun; webGbk?: BrowserRun; gbkBytes?: number }[],
   version: string, say: (line: string) => void,
 ): void {
   const webTotal = (w: BrowserRun) => w.loadMs + w.findingsViewMs;
@@ -609,7 +613,12 @@ function printBrowser(
     const x = (b: number) => `${(b / r.utf.bytes).toFixed(1)}×`;
     say(`  memory against the input (${mb(r.utf.bytes)} MB): renderer peak ${mb(m.renderer)} MB = ${x(m.renderer)}; above the opened page (${mb(m.rendererStart)} MB, DuckDB-WASM ready) ${mb(m.renderer - m.rendererStart)} MB = ${x(m.renderer - m.rendererStart)}; all Chromium processes, PSS ${mb(m.pss)} MB = ${x(m.pss)}`);
     say(`  the renderer's RSS peaked ${s(m.rendererPeakAt)} s into the run (${w.filesMs === null ? 'rules not seen starting' : `files loaded at ${s(w.filesMs)} s: ${m.rendererPeakAt < w.filesMs ? 'while loading' : 'while the rules ran'}`})${r.webGbk ? `; GBK run at ${s(r.webGbk.memory.rendererPeakAt)} s${r.webGbk.filesMs === null ? '' : ` (files loaded at ${s(r.webGbk.filesMs)} s)`}` : ''}`);
-    say(`  renderer's private memory (RssAnon + VmSwap: its RSS less Chromium's shared binary and libraries; the "memory footprint" of Chromium's task manager): peak ${mb(m.rendererPrivate)} MB = ${x(m.rendererPrivate)}${r.webGbk ? `; GBK run ${mb(r.webGbk.memory.rendererPrivate)} MB = ${x(r.webGbk.memory.rendererPrivate)}` : ''}`);
+    say(`  renderer's private memory (RssAnon + VmSwap: its RSS less Chromium's shared binary and libraries; the "memory footprint" of Chromium's task manager): peak ${mb(m.rendererPrivate)} MB = ${x(m.rendererPrivate)}`);
+    if (r.webGbk && r.gbkBytes) {
+      const g = r.webGbk.memory;
+      const xg = (b: number) => `${(b / r.gbkBytes!).toFixed(1)}×`;
+      say(`  GBK run against its input (${mb(r.gbkBytes)} MB): renderer peak ${mb(g.renderer)} MB = ${xg(g.renderer)}, private ${mb(g.rendererPrivate)} MB = ${xg(g.rendererPrivate)}`);
+    }
     say(`  page: ${w.pageMemory}`);
   }
 }
