@@ -1,10 +1,12 @@
 /**
- * SQL over the worker's findings (a view over one table per rule), built from the user's filter. Every value
- * goes through lit(); sort keys come from a fixed list, so nothing typed is spliced in.
+ * SQL over the worker's findings (a view over one table per rule), built from the user's
+ * filter. Every value goes through lit(); sort keys come from a fixed list, so nothing typed
+ * is spliced in.
  */
 import { ident, lit } from '../core/sql/sql';
 import type { FindingsFilter, SortKey } from './rpc';
 
+/** The findings of the last run, as the app reads them: a view (findingsViewSql). */
 export const FINDINGS_TABLE = '_findings';
 
 /**

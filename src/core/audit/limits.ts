@@ -1,11 +1,11 @@
 /**
  * What the browser app can audit at once. DuckDB-WASM has a 4 GB heap, which grows to its
- * peak use and does not shrink; the page holds one file's bytes and text while loading it
- * beside DuckDB's tables. Measured in headless Chromium: 1M outbound lines (219 MB of CSV,
- * 1.84M rows in all) peak at about 1.3 GB in the renderer, 2M lines (439 MB, 3.67M rows) at
- * 2.2 GB, about 0.5 GB more per million rows. The limits below keep a whole audit near 4M
- * rows, well inside the heap; past them the app refuses before loading and points to the
- * command line, which has no such cap.
+ * peak use and does not shrink; the page reads the files a part at a time beside DuckDB's
+ * tables. Measured in headless Chromium: 1M outbound lines (219 MB of CSV, 1.84M rows in
+ * all) peak at about 0.6 GB in the renderer, 0.3 GB of it before any file; 2M lines (439 MB,
+ * 3.67M rows) at about 0.8 GB. The limits below keep a whole audit near 4M rows, well inside
+ * the heap and the time a user waits (2M lines: 30 s); past them the app refuses before
+ * loading and points to the command line, which has no such cap.
  */
 import type { Refusal } from '../types';
 
