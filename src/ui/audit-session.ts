@@ -333,8 +333,11 @@ export class AuditSession {
         }
         this.ran = true;
       } else if (changed.size > 0) {
+        // Their old findings go first, so that DuckDB (whose memory in the browser only grows)
+        // makes the new ones in the room the old ones leave.
         for (const id of changed) this.results.forget(id);
         this.findings.retire(changed);
+        await this.findings.publish();
         try {
           const result = await runRules(this.engine, this.rules, { ...ctx, only: changed });
           const fresh = new Map(result.statuses.map((st) => [st.id, st]));
