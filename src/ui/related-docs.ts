@@ -7,7 +7,7 @@
 import type { Engine } from '../core/engine';
 import type { SlipTypeId } from '../core/types';
 import { ident, lit } from '../core/sql/sql';
-import { priceLookupCte } from '../core/rules/finding-sql';
+import { priceColumnSql, priceJoinSql, priceLookupCte } from '../core/rules/finding-sql';
 import type { FindingRow, RelatedDocs } from './rpc';
 
 const MAX_ROWS = 50;
@@ -48,11 +48,11 @@ export async function relatedDocs(
   if (usesPrice && (type === 'outbound' || type === 'fg_receipt') && tables.has(type)) {
     if (!tables.has('price_list')) out.push({ kind: 'price', type: 'price_list', loaded: false, rows: [] });
     else {
-      const rows = await engine.query(`WITH ${priceLookupCte(type, true)}
+      const rows = await engine.query(`WITH ${priceLookupCte(true)}
         SELECT s.source_row::VARCHAR AS source_row, s.product_code::VARCHAR AS product_code, s.product_name::VARCHAR AS product_name,
-               s.spec::VARCHAR AS spec, s.unit_price::VARCHAR AS unit_price, price.min_price::VARCHAR AS min_price,
-               price.standard_price::VARCHAR AS standard_price, price.effective_from::VARCHAR AS effective_from
-        FROM ${ident(type)} s LEFT JOIN _price price ON price._rid = s.rowid
+               s.spec::VARCHAR AS spec, s.unit_price::VARCHAR AS unit_price, (${priceColumnSql('min_price')})::VARCHAR AS min_price,
+               (${priceColumnSql('standard_price')})::VARCHAR AS standard_price, (${priceColumnSql('effective_from')})::VARCHAR AS effective_from
+        FROM ${ident(type)} s ${priceJoinSql(type)}
         WHERE s.source_file = ${lit(finding.source_file)} AND s.slip_no = ${lit(slipNo)}
         ORDER BY s.source_row LIMIT ${MAX_ROWS}`);
       out.push({ kind: 'price', type: 'price_list', loaded: true, rows });

@@ -15,12 +15,6 @@ export interface CompileContext {
   loaded: ReadonlySet<SlipTypeId>;
   /** Parameter overrides by name; each must be a parameter the rule declares, of the same shape. */
   params?: Record<string, unknown>;
-  /**
-   * When given, a rule that needs the price lookup of a type's rows reads it from the table
-   * this names (columns of priceLookupCte's `_price`), which the caller creates before running
-   * the SQL, instead of working it out itself: rules over the same lines share one lookup.
-   */
-  priceTable?: (type: SlipTypeId) => string;
 }
 
 /** The rule's parameters with the overrides applied; a wrong override is an error, not a silent default. */
@@ -45,7 +39,7 @@ export function compileRule(rule: Rule, ctx: CompileContext): Compiled {
   for (const group of needs.anyOf) if (!group.some((t) => ctx.loaded.has(t))) missing.push(...group);
   if (missing.length) return { status: 'not-run', needs: [...new Set(missing)] };
   const sql = mod.compile(rule, rule.settings as never, {
-    asOf: ctx.asOf, loaded: ctx.loaded, params: effectiveParams(rule, ctx.params), priceTable: ctx.priceTable,
+    asOf: ctx.asOf, loaded: ctx.loaded, params: effectiveParams(rule, ctx.params),
   });
   return { status: 'ready', sql };
 }

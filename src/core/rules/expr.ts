@@ -18,6 +18,8 @@ export interface ScopeTable {
   /** SQL alias the columns are qualified with. */
   alias: string;
   columns: ReadonlyMap<string, FieldKind>;
+  /** The SQL of a column, where it is not `alias.column`. */
+  column?: (name: string) => string;
 }
 
 /** What names an expression may use: bare columns of `main`, `prefix.column` of `qualified`, extra macros. */
@@ -112,7 +114,7 @@ export function translateExpr(text: string, scope: Scope, env: ExprEnv): Transla
     const table = scope.qualified?.[tok.v.slice(0, dot)];
     const name = tok.v.slice(dot + 1);
     const kind = table?.columns.get(name);
-    return table && kind ? { sql: `${table.alias}.${ident(name)}`, kind } : null;
+    return table && kind ? { sql: table.column ? table.column(name) : `${table.alias}.${ident(name)}`, kind } : null;
   };
 
   /** Translate tokens until a `)` or `,` at depth 0 of this call (not consumed). */

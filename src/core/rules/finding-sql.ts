@@ -143,63 +143,70 @@ export function findingSelect(rule: RuleOutput, env: ExprEnv, p: Parts): string 
 /** A scope over one slip type's columns under an alias, with the price lookup when asked. */
 export function typeScope(columns: ReadonlyMap<string, FieldKind>, alias: string, withPrice: boolean): Scope {
   const main: ScopeTable = { alias, columns };
-  return withPrice ? { main, qualified: { price: { alias: 'price', columns: PRICE_COLUMNS } } } : { main };
+  return withPrice ? { main, qualified: { price: { alias: 'price', columns: PRICE_COLUMNS, column: priceColumnSql } } } : { main };
 }
 
 /**
- * The price-list lookup of RULES.md as one CTE `_price(_rid, min_price, standard_price,
- * effective_from)` for the rows of `type` (`_rid` = the row's rowid): by product_code when
- * the line has one and the price list knows it, else by product_name + spec; the dated row
- * with the latest effective_from on or before the slip date, an undated row only when no
- * dated row applies; among equal candidates the first in the price list's source order.
- * The price list is small: it is cut down to one row per key and date first. The lookup is
- * a function of (date, code) or (date, name, spec), so it is made once per such key (an ASOF
- * join for the dated row, an equi-join for the undated one) and joined back to the rows by
- * hash: a year's million lines share some ten thousand keys, and an ASOF join over every
- * line would sort them all (the browser's peak memory).
+ * The price-list lookup of RULES.md as two CTEs of the price list alone, `_price_code(_code, …)`
+ * and `_price_name(_name, _spec, …)`: for each key of the price list, the dates over which
+ * each of its rows applies (`_from` inclusive to `_to` exclusive; open ends are the infinite
+ * dates, and a line without a date is at the start of time), with
+ * min_price, standard_price and effective_from. A line is priced by product_code when the
+ * price list knows its code, else by product_name + spec; the dated row with the latest
+ * effective_from on or before the slip date, an undated row only when no dated row applies
+ * (before the first dated row, and for a line without a date); among equal candidates the
+ * first in the price list's source order. So every key has a first span from no date to its
+ * first dated row (its undated row's prices, or none), then one span per dated row.
+ * A rule joins its lines to these spans by key (priceJoinSql): the small side of the join is
+ * the price list's, whatever the number of lines (a lookup per line, or an ASOF join over the
+ * lines, would hold or sort all of them: the browser's peak memory).
  * With `loaded` false (no price list) every line gets no price.
  */
-export function priceLookupCte(type: SlipTypeId, loaded: boolean): string {
+/** The ends of time, so that every condition of the join is a comparison (DuckDB then joins by hash, checking the dates on each match). */
+const START = "DATE '-infinity'";
+const END = "DATE 'infinity'";
+
+export function priceLookupCte(loaded: boolean): string {
+  const prices = 'CAST(NULL AS DECIMAL(18,4)) AS min_price, CAST(NULL AS DECIMAL(18,4)) AS standard_price, CAST(NULL AS DATE) AS effective_from';
   if (!loaded) {
-    return `_price AS (SELECT CAST(NULL AS BIGINT) AS _rid, CAST(NULL AS DECIMAL(18,4)) AS min_price, CAST(NULL AS DECIMAL(18,4)) AS standard_price, CAST(NULL AS DATE) AS effective_from WHERE FALSE)`;
+    const span = 'CAST(NULL AS DATE) AS _from, CAST(NULL AS DATE) AS _to';
+    return `_price_code AS (SELECT CAST(NULL AS VARCHAR) AS _code, ${span}, ${prices} WHERE FALSE),
+_price_name AS (SELECT CAST(NULL AS VARCHAR) AS _name, CAST(NULL AS VARCHAR) AS _spec, ${span}, ${prices} WHERE FALSE)`;
   }
-  const t = ident(type);
-  const d = ident(primaryDate(type));
-  const first = (keys: string) => `QUALIFY row_number() OVER (PARTITION BY ${keys} ORDER BY source_file, sheet, source_row) = 1`;
-  const pick = (dated: string, undated: string) => ['min_price', 'standard_price', 'effective_from']
-    .map((col) => `CASE WHEN ${dated}.effective_from IS NOT NULL THEN ${dated}.${col} ELSE ${undated}.${col} END AS ${col}`).join(', ');
+  const spans = (cte: string, keys: string[]) => {
+    const k = keys.join(', ');
+    const on = keys.map((c) => `f.${c} = u.${c}`).join(' AND ');
+    const first = (where: string, by: string) => `SELECT * FROM _pl WHERE ${keys[0]} IS NOT NULL AND ${where}
+    QUALIFY row_number() OVER (PARTITION BY ${by} ORDER BY source_file, sheet, source_row) = 1`;
+    return `${cte}_dated AS (${first('effective_from IS NOT NULL', `${k}, effective_from`)}),
+${cte}_undated AS (${first('effective_from IS NULL', k)}),
+${cte} AS (
+  SELECT ${k}, effective_from AS _from, coalesce(lead(effective_from) OVER (PARTITION BY ${k} ORDER BY effective_from), ${END}) AS _to,
+    min_price, standard_price, effective_from
+  FROM ${cte}_dated
+  UNION ALL
+  SELECT ${keys.map((c) => `f.${c}`).join(', ')}, ${START} AS _from, coalesce(f._first, ${END}) AS _to, u.min_price, u.standard_price, u.effective_from
+  FROM (SELECT ${k}, min(effective_from) AS _first FROM _pl WHERE ${keys[0]} IS NOT NULL GROUP BY ${k}) f
+  LEFT JOIN ${cte}_undated u ON ${on}
+)`;
+  };
   return `_pl AS (
   SELECT trim(product_code) AS _code, trim(product_name) AS _name, coalesce(trim(spec), '') AS _spec,
     min_price, standard_price, effective_from, source_file, sheet, source_row FROM price_list
 ),
-_dc AS (SELECT * FROM _pl WHERE _code IS NOT NULL AND effective_from IS NOT NULL ${first('_code, effective_from')}),
-_uc AS (SELECT * FROM _pl WHERE _code IS NOT NULL AND effective_from IS NULL ${first('_code')}),
-_dn AS (SELECT * FROM _pl WHERE _name IS NOT NULL AND effective_from IS NOT NULL ${first('_name, _spec, effective_from')}),
-_un AS (SELECT * FROM _pl WHERE _name IS NOT NULL AND effective_from IS NULL ${first('_name, _spec')}),
-_s AS NOT MATERIALIZED (
-  SELECT s.rowid AS _rid, s.${d} AS _d, trim(s.product_code) AS _code, trim(s.product_name) AS _name, coalesce(trim(s.spec), '') AS _spec,
-    coalesce(trim(s.product_code) IN (SELECT _code FROM _pl WHERE _code IS NOT NULL), false) AS _by_code
-  FROM ${t} s
-),
-_k AS (
-  SELECT DISTINCT _d, _by_code, CASE WHEN _by_code THEN _code END AS _code,
-    CASE WHEN NOT _by_code THEN _name END AS _name, CASE WHEN NOT _by_code THEN _spec END AS _spec
-  FROM _s
-),
-_kp AS (
-  SELECT _k._d, _k._by_code, _k._code, _k._name, _k._spec, ${pick('dc', 'uc')} FROM (SELECT * FROM _k WHERE _by_code) _k
-  ASOF LEFT JOIN _dc dc ON dc._code = _k._code AND _k._d >= dc.effective_from
-  LEFT JOIN _uc uc ON uc._code = _k._code
-  UNION ALL
-  SELECT _k._d, _k._by_code, _k._code, _k._name, _k._spec, ${pick('dn', 'un')} FROM (SELECT * FROM _k WHERE NOT _by_code) _k
-  ASOF LEFT JOIN _dn dn ON dn._name = _k._name AND dn._spec = _k._spec AND _k._d >= dn.effective_from
-  LEFT JOIN _un un ON un._name = _k._name AND un._spec = _k._spec
-),
-_price AS (
-  SELECT _s._rid, _kp.min_price, _kp.standard_price, _kp.effective_from FROM _s JOIN _kp
-    ON _kp._by_code = _s._by_code AND _kp._d IS NOT DISTINCT FROM _s._d
-    AND _kp._code IS NOT DISTINCT FROM (CASE WHEN _s._by_code THEN _s._code END)
-    AND _kp._name IS NOT DISTINCT FROM (CASE WHEN NOT _s._by_code THEN _s._name END)
-    AND _kp._spec IS NOT DISTINCT FROM (CASE WHEN NOT _s._by_code THEN _s._spec END)
-)`;
+${spans('_price_code', ['_code'])},
+${spans('_price_name', ['_name', '_spec'])}`;
+}
+
+/** The date spans of priceLookupCte that hold a line `s` of `type`: by code (`_pc`), and by name and spec (`_pn`). */
+export function priceJoinSql(type: SlipTypeId): string {
+  const d = `coalesce(s.${ident(primaryDate(type))}, ${START})`;
+  const within = (a: string) => `${d} >= ${a}._from AND ${d} < ${a}._to`;
+  return `LEFT JOIN _price_code _pc ON _pc._code = trim(s.product_code) AND ${within('_pc')}
+LEFT JOIN _price_name _pn ON _pn._name = trim(s.product_name) AND _pn._spec = coalesce(trim(s.spec), '') AND ${within('_pn')}`;
+}
+
+/** A column of the line's price (PRICE_COLUMNS) under priceJoinSql: by code when the price list knows the code, else by name and spec. */
+export function priceColumnSql(column: string): string {
+  return `CASE WHEN _pc._code IS NOT NULL THEN _pc.${ident(column)} ELSE _pn.${ident(column)} END`;
 }

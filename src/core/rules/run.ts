@@ -8,7 +8,6 @@ import type { SlipTypeId } from '../types';
 import { SLIP_TYPES } from '../schema/slip-types';
 import { ident } from '../sql/sql';
 import { compileRule } from './compile';
-import { priceLookupCte } from './finding-sql';
 import type { Rule } from './rule';
 import { SEVERITIES, type Finding, type RuleStatus, type Severity } from './types';
 
@@ -93,43 +92,27 @@ export async function runRules(
   const statuses: RuleStatus[] = [];
   const findings: Finding[] = [];
   const intern = interner();
-  // The price lookup of a type's lines, made once for all the rules that need it. A table of the
-  // audit's database, not a temporary one: that one is compressed (1M lines: ~5 MB instead of
-  // 28), which in DuckDB-WASM kept it from raising the heap's peak.
-  const priceTables = new Set<SlipTypeId>();
-  let wanted: SlipTypeId[] = [];
-  const priceTable = (t: SlipTypeId) => { wanted.push(t); return `_price_${t}`; };
-  try {
-    for (const rule of [...rules].sort((a, b) => cmp(a.id, b.id))) {
-      if (ctx.only && !ctx.only.has(rule.id)) continue;
-      const base = { id: rule.id, severity: rule.severity, clause: rule.clause };
-      if (ctx.disabled?.has(rule.id)) { statuses.push({ ...base, findings: 0, status: 'off' }); continue; }
-      try {
-        wanted = [];
-        const c = compileRule(rule, { asOf: ctx.asOf, loaded, params: ctx.params?.[rule.id], priceTable });
-        if (c.status === 'not-run') { statuses.push({ ...base, findings: 0, status: `not run: needs ${c.needs.join(', ')}` }); continue; }
-        for (const t of wanted) {
-          if (priceTables.has(t)) continue;
-          await engine.exec(`CREATE OR REPLACE TABLE ${ident(`_price_${t}`)} AS WITH ${priceLookupCte(t, loaded.has('price_list'))} SELECT * FROM _price`);
-          priceTables.add(t);
-        }
-        let count: number;
-        if (ctx.keep) {
-          count = await runKept(engine, c.sql, ctx.keep(rule.id));
-          await ctx.kept?.(rule.id, count);
-        } else {
-          const rows = (await engine.query(c.sql)).map((r) => toFinding(r, intern));
-          // One push per row: spreading 100k+ rows into push() overflows the call stack.
-          for (const row of rows) findings.push(row);
-          count = rows.length;
-        }
-        statuses.push({ ...base, findings: count, status: 'ran' });
-      } catch (e) {
-        statuses.push({ ...base, findings: 0, status: `error: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` });
+  for (const rule of [...rules].sort((a, b) => cmp(a.id, b.id))) {
+    if (ctx.only && !ctx.only.has(rule.id)) continue;
+    const base = { id: rule.id, severity: rule.severity, clause: rule.clause };
+    if (ctx.disabled?.has(rule.id)) { statuses.push({ ...base, findings: 0, status: 'off' }); continue; }
+    try {
+      const c = compileRule(rule, { asOf: ctx.asOf, loaded, params: ctx.params?.[rule.id] });
+      if (c.status === 'not-run') { statuses.push({ ...base, findings: 0, status: `not run: needs ${c.needs.join(', ')}` }); continue; }
+      let count: number;
+      if (ctx.keep) {
+        count = await runKept(engine, c.sql, ctx.keep(rule.id));
+        await ctx.kept?.(rule.id, count);
+      } else {
+        const rows = (await engine.query(c.sql)).map((r) => toFinding(r, intern));
+        // One push per row: spreading 100k+ rows into push() overflows the call stack.
+        for (const row of rows) findings.push(row);
+        count = rows.length;
       }
+      statuses.push({ ...base, findings: count, status: 'ran' });
+    } catch (e) {
+      statuses.push({ ...base, findings: 0, status: `error: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` });
     }
-  } finally {
-    for (const t of priceTables.keys()) await engine.exec(`DROP TABLE IF EXISTS ${ident(`_price_${t}`)}`);
   }
   statuses.sort((a, b) => cmp(a.id, b.id));
   findings.sort(compareFindings);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDDL } from '../../../src/core/audit/tables';
 import type { Engine } from '../../../src/core/engine';
-import { priceLookupCte } from '../../../src/core/rules/finding-sql';
+import { priceColumnSql, priceJoinSql, priceLookupCte } from '../../../src/core/rules/finding-sql';
 import { slipTypeDef } from '../../../src/core/schema/slip-types';
 import { lit } from '../../../src/core/sql/sql';
 import { createNodeEngine } from '../../../src/engine/duckdb-node';
@@ -54,10 +54,10 @@ async function check(engine: Engine, rounds: number): Promise<number> {
     const lines: Line[] = Array.from({ length: 40 }, () => ({ code: pick(CODES), name: pick(NAMES), spec: pick(SPECS), date: pick(DATES) }));
     await engine.exec(`INSERT INTO outbound (slip_no, product_code, product_name, spec, date, source_file, sheet, source_row)
       VALUES ${lines.map((l, i) => `(${lit(`CK${i}`)}, ${[l.code, l.name, l.spec, l.date].map(sqlValue).join(', ')}, 'o.csv', '', ${i})`).join(', ')}`);
-    const got = await engine.query<{ r: number; v: string }>(`WITH ${priceLookupCte('outbound', true)}
-      SELECT s.source_row AS r, coalesce(CAST(CAST(p.min_price AS INTEGER) AS VARCHAR), '') || '|'
-        || coalesce(CAST(CAST(p.standard_price AS INTEGER) AS VARCHAR), '') || '|' || coalesce(CAST(p.effective_from AS VARCHAR), '') AS v
-      FROM outbound s LEFT JOIN _price p ON p._rid = s.rowid ORDER BY s.source_row`);
+    const got = await engine.query<{ r: number; v: string }>(`WITH ${priceLookupCte(true)}
+      SELECT s.source_row AS r, coalesce(CAST(CAST(${priceColumnSql('min_price')} AS INTEGER) AS VARCHAR), '') || '|'
+        || coalesce(CAST(CAST(${priceColumnSql('standard_price')} AS INTEGER) AS VARCHAR), '') || '|' || coalesce(CAST(${priceColumnSql('effective_from')} AS VARCHAR), '') AS v
+      FROM outbound s ${priceJoinSql('outbound')} ORDER BY s.source_row`);
     expect(got.map((g) => String(g.v))).toEqual(lines.map((l) => expected(l, prices)));
     compared += got.length;
   }

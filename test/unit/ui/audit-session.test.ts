@@ -206,6 +206,26 @@ describe('AuditSession: mapping, related documents, XLSX and custom rules', () =
     expect(ungated?.related.find((r) => r.kind === 'exit_pass')).toMatchObject({ loaded: true, rows: [] });
   });
 
+  it('shows the price each line of a slip below the minimum price was held to', async () => {
+    const prices = ['产品编码,产品名称,规格型号,最低限价,标准价,生效日期',
+      ',轴承,6204,12,15,2025-01-01', ',轴承,6204,18,20,2025-03-06', ',轴承,6205,9,11,'].join('\n');
+    const ownEngine = await createNodeEngine();
+    const own = new AuditSession(ownEngine, RULES);
+    try {
+      const out = ['出库单号,日期,客户,产品名称,规格,数量,单价,金额,业务员,销售类型',
+        'CK001,2025-03-05,甲公司,轴承,6204,2,10,20,张三,销售', 'CK001,2025-03-05,甲公司,轴承,6205,1,10,10,张三,销售',
+        'CK002,2025-03-06,乙公司,轴承,6204,1,19,19,李四,销售'].join('\n');
+      await own.addFiles([{ name: 'out.csv', content: enc(out) }, { name: 'prices.csv', content: enc(prices) }]);
+      const below = (await own.findingsPage({ ...EMPTY_FILTER, rule: 'outbound.below-min-price' }, 0, 10)).rows;
+      expect(below.map((r) => r.slip_no)).toEqual(['CK001']);
+      const price = (await own.slipDetail(below[0].id))?.related.find((r) => r.kind === 'price');
+      expect(price?.rows.map((r) => [r.unit_price, r.min_price, r.standard_price, r.effective_from].map((v) => (v === null ? null : Number.isNaN(Number(v)) ? v : Number(v)))))
+        .toEqual([[10, 12, 15, '2025-01-01'], [10, 9, 11, null]]);
+    } finally {
+      await ownEngine.close();
+    }
+  });
+
   it('previews an unknown header and loads the file with the user mapping', async () => {
     const snap = await session.addFiles([{ name: 'unknown.csv', content: enc(UNKNOWN) }]);
     expect(snap.tables.find((t) => t.name === 'unknown.csv')).toMatchObject({ status: 'refused', refusal: { code: 'unknown-type' } });

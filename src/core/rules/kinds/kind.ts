@@ -20,8 +20,6 @@ export interface ParseCtx {
 
 export interface CompileEnv extends ExprEnv {
   loaded: ReadonlySet<SlipTypeId>;
-  /** When given: the table holding the price lookup of a type's rows (see CompileContext.priceTable). */
-  priceTable?: (type: SlipTypeId) => string;
 }
 
 export interface KindModule<S> {

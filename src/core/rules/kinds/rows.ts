@@ -6,7 +6,7 @@ import type { SlipTypeId } from '../../types';
 import { ident } from '../../sql/sql';
 import type { Scope } from '../expr';
 import {
-  commonColumns, detailSql, exprSql, findingSelect, keyField, primaryDate, priceLookupCte, typeScope, type RuleOutput,
+  commonColumns, detailSql, exprSql, findingSelect, keyField, primaryDate, priceJoinSql, priceLookupCte, typeScope, type RuleOutput,
 } from '../finding-sql';
 import type { Needs } from '../types';
 import type { Entry } from '../yaml-read';
@@ -79,9 +79,8 @@ export function compileRows(
       amount: amount ? exprSql(amount, scope, env) : null,
       detail,
     });
-    const shared = src.lookup && env.priceTable ? env.priceTable(t) : null;
-    const withPrice = src.lookup && !shared ? `WITH ${priceLookupCte(t, env.loaded.has('price_list'))}\n` : '';
-    const join = src.lookup ? `\nLEFT JOIN ${shared ? ident(shared) : '_price'} price ON price._rid = s.rowid` : '';
+    const withPrice = src.lookup ? `WITH ${priceLookupCte(env.loaded.has('price_list'))}\n` : '';
+    const join = src.lookup ? `\n${priceJoinSql(t)}` : '';
     return `(${withPrice}SELECT\n  ${select}\nFROM ${ident(t)} s${join}\nWHERE ${where(scope)})`;
   });
   return branches.join('\nUNION ALL\n');
