@@ -52,8 +52,9 @@ export const gap: KindModule<GapSettings> = {
         detail: detailSql([], [`'after=' || ${num('_m._prev')}`, `'before=' || ${num('_m._v')}`, `'missing=' || CAST(_m._count AS VARCHAR)`]),
       });
       // The pattern once per distinct number; first lines only of the numbers before a hole.
+      // Distinct numbers split into prefix and digits: the split is one to one (the pattern is anchored).
       return `(WITH _k AS (
-  SELECT DISTINCT _x.p AS _p, _x.digits AS _digits FROM (
+  SELECT _x.p AS _p, _x.digits AS _digits FROM (
     SELECT regexp_extract(_n, ${NUMBER}, ['p', 'digits']) AS _x FROM (SELECT DISTINCT ${k} AS _n FROM ${ident(t)}) WHERE regexp_matches(_n, ${NUMBER})
   )
 ),

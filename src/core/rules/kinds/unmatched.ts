@@ -86,8 +86,11 @@ export const unmatched: KindModule<UnmatchedSettings> = {
     const key = keyField(s.from);
     const pscope = partnerScope(s.against);
     const pwhere = s.partnerWhere ? ` AND (${exprSql(s.partnerWhere, pscope, env)})` : '';
+    // What a matched row gives: its row id (a finding per row), or its slip's number (per slip:
+    // a year's slips are a fifth of its lines, so the set of matched slips is that much smaller).
+    const hitOf = s.per === 'row' ? '_rid' : ident(key);
     const hits = s.against.filter((t) => env.loaded.has(t)).flatMap((t) => s.match.map((mp) =>
-      `SELECT s._rid FROM _rows s JOIN ${ident(t)} p ON trim(s.${ident(mp.left)}) = trim(p.${ident(mp.right)})
+      `SELECT s.${hitOf} FROM _rows s JOIN ${ident(t)} p ON trim(s.${ident(mp.left)}) = trim(p.${ident(mp.right)})
     WHERE trim(s.${ident(mp.left)}) <> ''${pwhere}`));
     const rows = `_rows AS NOT MATERIALIZED (SELECT s.*, s.rowid AS _rid FROM ${ident(s.from)} s${s.where ? ` WHERE ${exprSql(s.where, scope, env)}` : ''})`;
     const hit = `_hit AS (${hits.join('\n  UNION\n  ')})`;
@@ -102,7 +105,7 @@ export const unmatched: KindModule<UnmatchedSettings> = {
     if (s.per === 'row') {
       return `WITH ${rows},\n${hit}\nSELECT\n  ${select}\nFROM _rows s\nWHERE NOT EXISTS (SELECT 1 FROM _hit h WHERE h._rid = s._rid)`;
     }
-    const open = `_open AS (SELECT * FROM _rows r WHERE r.${ident(key)} NOT IN (SELECT x.${ident(key)} FROM _rows x JOIN _hit h ON h._rid = x._rid))`;
+    const open = `_open AS (SELECT * FROM _rows r WHERE r.${ident(key)} NOT IN (SELECT h.${ident(key)} FROM _hit h))`;
     return `WITH ${rows},\n${hit},\n${open},\n_slips AS (${firstLineSql(s.from, '_open', [key])})\nSELECT\n  ${select}\nFROM _slips s`;
   },
 };
