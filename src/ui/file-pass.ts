@@ -10,7 +10,7 @@
 import { measuring } from '../core/audit/limits';
 import { sha256Hex, sha256Stream } from '../core/audit/hash';
 import { newTally } from '../core/ingest/fast-text-scan';
-import { scanUtf8Ranges, transcodeInto, type ByteStore, type ScanResult } from '../core/ingest/fast-utf8-scan';
+import { scanUtf8Ranges, type ScanResult } from '../core/ingest/fast-utf8-scan';
 import passWorkerUrl from './file-pass-worker.ts?worker&url';
 
 export type PassRequest =
@@ -30,20 +30,6 @@ export type PassAnswer =
 export const blobReader = (blob: Blob) => async (from: number, to: number) => new Uint8Array(await blob.slice(from, to).arrayBuffer());
 
 /**
- * Bytes made from a file (a GB18030 export made UTF-8) gathered in a Blob, a piece at a
- * time: the browser keeps a Blob's bytes itself (on disk when large), so the page holds one
- * piece at a time; DuckDB then reads the Blob as it reads a File.
- */
-export function blobStore(): ByteStore & { blob(): Blob } {
-  let blob = new Blob([]);
-  return {
-    add(bytes) { blob = new Blob([blob, bytes as Uint8Array<ArrayBuffer>]); },
-    done() { return { ranges: { size: blob.size, read: blobReader(blob), fresh: true }, handle: blob }; },
-    blob: () => blob,
-  };
-}
-
-/**
  * Files up to this size are hashed by Web Crypto, read whole (three times as fast as hashing
  * in pieces, at the cost of holding the file twice for a moment); larger ones a piece at a time.
  */
@@ -60,6 +46,36 @@ async function eachPiece(blob: Blob, use: (bytes: Uint8Array) => void): Promise<
     if (done) return;
     use(value);
   }
+}
+
+/**
+ * A File decoded from `label` and made UTF-8, into a Blob (the browser keeps a Blob's bytes
+ * itself, on disk when large; DuckDB then reads it as it reads a File). The file is read as a
+ * stream and its UTF-8 gathered in one buffer of `window` bytes, each full buffer copied into
+ * a Blob of its own: the same bytes as one decode of the whole (a streaming decoder gives the
+ * same text, and encodeInto never splits a character), without a window's bytes, text and
+ * UTF-8 left for the garbage collector at every window (the text of a 64 kB piece dies young).
+ */
+async function toUtf8Blob(blob: Blob, label: string, window: number): Promise<Blob> {
+  const decoder = new TextDecoder(label, { ignoreBOM: true });
+  const encoder = new TextEncoder();
+  const out = new Uint8Array(Math.max(window, 4));
+  const parts: Blob[] = [];
+  let used = 0;
+  const put = (text: string) => {
+    for (;;) {
+      const { read, written } = encoder.encodeInto(text, out.subarray(used));
+      used += written;
+      if (read === text.length) return;
+      text = text.slice(read);
+      parts.push(new Blob([out.subarray(0, used)]));
+      used = 0;
+    }
+  };
+  await eachPiece(blob, (bytes) => put(decoder.decode(bytes, { stream: true })));
+  put(decoder.decode());
+  if (used > 0) parts.push(new Blob([out.subarray(0, used)]));
+  return new Blob(parts);
 }
 
 /** A file's rows as the budget check counts them (limits.ts). */
@@ -87,12 +103,7 @@ export async function runPass(request: PassRequest): Promise<PassAnswer> {
     for (const blob of request.blobs) hashes.push(await hashBlob(blob, request.pieces));
     return { hash: hashes };
   }
-  if (request.kind === 'utf8') {
-    const store = blobStore();
-    const { blob, label, window } = request;
-    await transcodeInto({ size: blob.size, read: blobReader(blob), fresh: true }, store, label, window);
-    return { utf8: store.blob() };
-  }
+  if (request.kind === 'utf8') return { utf8: await toUtf8Blob(request.blob, request.label, request.window) };
   const { blob, delimiter, headerRow, width, window } = request;
   const tally = newTally();
   const piece = await scanUtf8Ranges({ size: blob.size, read: blobReader(blob), fresh: true }, delimiter, headerRow, width, tally, window);

@@ -31,6 +31,33 @@ describe('measuring the user\'s files before loading them', () => {
     expect(await hashFiles(blobs)).toEqual(files.map(node));
   }, 60_000);
 
+  it('makes a GB18030 file UTF-8 as one decode of the whole does, whatever the buffer and wherever the pieces end', async () => {
+    // Random GB18030: ASCII and line breaks, two-byte and four-byte (BMP and supplementary) characters, and bytes that are no character.
+    let seed = 11;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const bytes: number[] = [];
+    while (bytes.length < 300_000) {
+      const k = rnd(10);
+      if (k < 4) bytes.push(k === 0 ? 0x0a : 0x41 + rnd(26));
+      else if (k < 7) bytes.push(0x81 + rnd(0x7e), 0x40 + rnd(0x3f));
+      else if (k < 8) bytes.push(0x81 + rnd(4), 0x30 + rnd(10), 0x81 + rnd(0x7e), 0x30 + rnd(10));
+      else if (k < 9) bytes.push(0x90 + rnd(4), 0x30 + rnd(10), 0x81 + rnd(0x7e), 0x30 + rnd(10));
+      else bytes.push(0x80 + rnd(2) * 0x7f);
+    }
+    const gb = new Uint8Array(bytes);
+    const whole = new TextEncoder().encode(new TextDecoder('gb18030', { ignoreBOM: true }).decode(gb));
+    expect(whole.length).toBeGreaterThan(gb.length);
+    // Node streams a Blob a part at a time: parts of odd sizes end pieces inside characters.
+    const parts: Uint8Array<ArrayBuffer>[] = [];
+    for (let at = 0; at < gb.length; at += 997) parts.push(gb.slice(at, at + 997));
+    for (const window of [1, 5, 4096, 1 << 20]) {
+      const utf8 = await inPassWorker({ kind: 'utf8', blob: new Blob(parts), label: 'gb18030', window });
+      expect(node(new Uint8Array(await utf8.arrayBuffer())), `window ${window}`).toBe(node(whole));
+    }
+    const empty = await inPassWorker({ kind: 'utf8', blob: new Blob([]), label: 'gb18030', window: 4096 });
+    expect(empty.size).toBe(0);
+  }, 60_000);
+
   it('a pass that fails says why', async () => {
     await expect(inPassWorker({ kind: 'utf8', blob: new Blob(['a']), label: 'no-such-encoding', window: 1 })).rejects.toThrow(/no-such-encoding/);
   });
