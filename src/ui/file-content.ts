@@ -2,7 +2,6 @@
 import { sha256Hex } from '../core/audit/hash';
 import { measureInput } from '../core/audit/limits';
 import { INPUT_HEAD_BYTES, type InputFile } from '../core/audit/types';
-import { TEXT_PART_BYTES } from '../core/ingest/fast-text';
 import type { ByteRanges, ScanResult, Stored } from '../core/ingest/fast-utf8-scan';
 import { blobReader, inPassWorker } from './file-pass';
 
@@ -29,12 +28,16 @@ export async function inputOf(content: FileContent, rest: Omit<InputFile, 'bytes
 }
 
 /**
- * A Blob's bytes a range at a time. The pre-pass over a file of more than one part runs in a
- * worker of its own (file-pass.ts); a smaller file's leaves at most one part's buffer behind,
- * not worth starting a worker for.
+ * Files over this size are pre-passed in a worker of their own (file-pass.ts), whose buffers go
+ * with it: read here, a file's buffer stays in the audit worker until its collector gets to it,
+ * which it does late (a year's exit passes, receipts and requisitions left ~20-30 MB of them
+ * there while the next files loaded). A smaller one is not worth starting a worker for.
  */
+const PASS_IN_WORKER_BYTES = 1024 * 1024;
+
+/** A Blob's bytes a range at a time. */
 function blobRanges(blob: Blob): ByteRanges {
-  return { size: blob.size, read: blobReader(blob), fresh: true, scan: blob.size > TEXT_PART_BYTES ? scanIn(blob) : undefined };
+  return { size: blob.size, read: blobReader(blob), fresh: true, scan: blob.size > PASS_IN_WORKER_BYTES ? scanIn(blob) : undefined };
 }
 
 /**
