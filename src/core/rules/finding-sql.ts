@@ -146,26 +146,26 @@ export function typeScope(columns: ReadonlyMap<string, FieldKind>, alias: string
   return withPrice ? { main, qualified: { price: { alias: 'price', columns: PRICE_COLUMNS, column: priceColumnSql } } } : { main };
 }
 
+/** The ends of time, so that every condition of the join is a comparison (DuckDB then joins by hash, checking the dates on each match). */
+const START = "DATE '-infinity'";
+const END = "DATE 'infinity'";
+
 /**
  * The price-list lookup of RULES.md as two CTEs of the price list alone, `_price_code(_code, …)`
  * and `_price_name(_name, _spec, …)`: for each key of the price list, the dates over which
  * each of its rows applies (`_from` inclusive to `_to` exclusive; open ends are the infinite
- * dates, and a line without a date is at the start of time), with
- * min_price, standard_price and effective_from. A line is priced by product_code when the
- * price list knows its code, else by product_name + spec; the dated row with the latest
- * effective_from on or before the slip date, an undated row only when no dated row applies
- * (before the first dated row, and for a line without a date); among equal candidates the
- * first in the price list's source order. So every key has a first span from no date to its
- * first dated row (its undated row's prices, or none), then one span per dated row.
+ * dates, and a line without a date is at the start of time), with min_price, standard_price
+ * and effective_from. A line is priced by product_code when the price list knows its code,
+ * else by product_name + spec; the dated row with the latest effective_from on or before the
+ * slip date, an undated row only when no dated row applies (before the first dated row, and
+ * for a line without a date); among equal candidates the first in the price list's source
+ * order. So every key has a first span from no date to its first dated row (its undated row's
+ * prices, or none), then one span per dated row.
  * A rule joins its lines to these spans by key (priceJoinSql): the small side of the join is
  * the price list's, whatever the number of lines (a lookup per line, or an ASOF join over the
  * lines, would hold or sort all of them: the browser's peak memory).
  * With `loaded` false (no price list) every line gets no price.
  */
-/** The ends of time, so that every condition of the join is a comparison (DuckDB then joins by hash, checking the dates on each match). */
-const START = "DATE '-infinity'";
-const END = "DATE 'infinity'";
-
 export function priceLookupCte(loaded: boolean): string {
   const prices = 'CAST(NULL AS DECIMAL(18,4)) AS min_price, CAST(NULL AS DECIMAL(18,4)) AS standard_price, CAST(NULL AS DATE) AS effective_from';
   if (!loaded) {
