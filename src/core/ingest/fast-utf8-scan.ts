@@ -85,9 +85,9 @@ export interface ByteRanges {
   /** read() gives bytes nobody else holds (an engine may take them over instead of copying). */
   fresh: boolean;
   /**
-   * These bytes decoded from `label` and made UTF-8 (transcodeInto) into a store outside the
-   * page's memory where the platform has one (the browser: a Blob, made in a worker of its
-   * own); without it such files are read whole.
+   * These bytes decoded from `label` and made UTF-8 into a store outside the page's memory
+   * where the platform has one (the browser: a Blob, made in a worker of its own, file-pass.ts);
+   * without it such files are read whole.
    */
   transcode?(label: string, window: number): Promise<Stored>;
   /**
@@ -97,25 +97,8 @@ export interface ByteRanges {
   scan?(delimiter: string, headerRow: number, width: number, window: number): Promise<ScanResult>;
 }
 
-/** Where bytes made from a file are gathered a piece at a time, then read back in ranges. */
-export interface ByteStore { add(bytes: Uint8Array): void; done(): Stored }
+/** Bytes made from a file (ByteRanges.transcode), read back in ranges. */
 export interface Stored { ranges: ByteRanges; handle?: unknown }
-
-/**
- * The bytes of `ranges`, decoded from `label` a window at a time and encoded as UTF-8 into
- * `store`: exactly the text one decode of the whole gives (a streaming decoder gives the same),
- * never held whole.
- */
-export async function transcodeInto(ranges: ByteRanges, store: ByteStore, label: string, window: number): Promise<Stored> {
-  const decoder = new TextDecoder(label, { ignoreBOM: true });
-  const encoder = new TextEncoder();
-  const step = Math.min(window, ranges.size || 1);
-  for (let at = 0; at < ranges.size; at += step) {
-    const to = Math.min(ranges.size, at + step);
-    store.add(encoder.encode(decoder.decode(await ranges.read(at, to), { stream: to < ranges.size })));
-  }
-  return store.done();
-}
 
 /** What scanUtf8Ranges gives, with the tally it counted into. */
 export interface ScanResult { piece: Piece | null | typeof NOT_UTF8 | typeof HAS_NUL; tally: Tally }

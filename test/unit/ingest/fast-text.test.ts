@@ -14,7 +14,7 @@ import { INPUT_HEAD_BYTES, type InputFile, type LoadOptions, type LoadReport } f
 import { loadFiles } from '../../../src/core/audit/load';
 import { SLIP_TYPES } from '../../../src/core/schema/slip-types';
 import { inPassWorker } from '../../../src/ui/file-pass';
-import { transcodeInto } from '../../../src/core/ingest/fast-utf8-scan';
+import type { ByteRanges } from '../../../src/core/ingest/fast-utf8-scan';
 import { ident } from '../../../src/core/sql/sql';
 import { createNodeEngine } from '../../../src/engine/duckdb-node';
 import { createWasmNodeEngine } from '../../../src/engine/duckdb-wasm-node';
@@ -24,6 +24,22 @@ const TEXT = /\.(csv|tsv|txt)$/i;
 
 function filesIn(dir: string): InputFile[] {
   return readdirSync(dir).filter((f) => TEXT.test(f)).sort().map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(dir, f))) }));
+}
+
+/**
+ * The bytes of `ranges`, decoded from `label` a window at a time and encoded as UTF-8 into
+ * `store` (what a platform without the browser's Blob-making worker would do): exactly the
+ * text one decode of the whole gives (a streaming decoder gives the same).
+ */
+async function transcodeInto<S>(ranges: ByteRanges, store: { add(bytes: Uint8Array): void; done(): S }, label: string, window: number): Promise<S> {
+  const decoder = new TextDecoder(label, { ignoreBOM: true });
+  const encoder = new TextEncoder();
+  const step = Math.min(window, ranges.size || 1);
+  for (let at = 0; at < ranges.size; at += step) {
+    const to = Math.min(ranges.size, at + step);
+    store.add(encoder.encode(decoder.decode(await ranges.read(at, to), { stream: to < ranges.size })));
+  }
+  return store.done();
 }
 
 /** The same engine without the bulk text method: the row-by-row path. */
