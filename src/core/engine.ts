@@ -38,6 +38,12 @@ export interface Engine {
    * With a `range`, only those bytes of it. Null when it cannot read this kind of handle.
    */
   registerHandle?(handle: unknown, range?: readonly [number, number]): Promise<{ path: string; release(): Promise<void> } | null>;
+  /**
+   * Optional: registerHandle will soon be asked for this range of the handle (the next part of
+   * a file being loaded). An engine that copies a handle's bytes before DuckDB reads them starts
+   * the copy now, beside the work on the part before.
+   */
+  prepareHandle?(handle: unknown, range: readonly [number, number]): void;
   /** Run statements that return nothing. */
   exec(sql: string): Promise<void>;
   /**

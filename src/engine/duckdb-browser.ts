@@ -14,10 +14,29 @@ import { arrowToRows, columnsToIPC, OFFLINE_SETTINGS, type ArrowResult } from '.
 import { DATABASE_SETUP } from './setup';
 
 /**
+ * Copies of a File's bytes in the origin's private file system (OPFS), which DuckDB's worker
+ * reads through a sync access handle straight into its heap. Read as a File instead, each
+ * piece DuckDB asks for is a fresh buffer in its worker, freed only at a collection: ~40-90 MB
+ * of spent reads sat there while a large file loaded, the largest share of the page's peak.
+ */
+export interface Staging {
+  /** The bytes of `blob`, copied into a file of the private file system called `name`. */
+  stage(blob: Blob, name: string): Promise<FileSystemFileHandle>;
+  /** The copy goes. */
+  remove(name: string): Promise<void>;
+}
+
+/** A copy of a File's range: its name in the engine's folder, and the file once written. */
+interface Copy { handle: Blob; name: string; file: Promise<FileSystemFileHandle> }
+
+/** Smaller Files are read as they are: their reads are few and the copy would cost more than it saves. */
+const STAGE_BYTES = 4 * 1024 * 1024;
+
+/**
  * Start DuckDB-WASM. Extension autoloading is switched off right after connecting: with
  * no network it hangs or traps the instance (STACK-NOTES "DuckDB-WASM offline").
  */
-export async function createBrowserEngine(): Promise<Engine> {
+export async function createBrowserEngine(staging?: Staging): Promise<Engine> {
   const bundle = await duckdb.selectBundle({
     mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
     eh: { mainModule: ehWasm, mainWorker: ehWorker },
@@ -31,6 +50,25 @@ export async function createBrowserEngine(): Promise<Engine> {
   for (const statement of DATABASE_SETUP) await conn.query(statement);
   let textSeq = 0;
   const version = await db.getVersion();
+
+  // Copies of Files' ranges under way or made ahead (prepareHandle), until registerHandle takes them.
+  const ids = new WeakMap<Blob, number>();
+  const prepared = new Map<string, Copy>();
+  let stagingFailed = false;
+  const canStage = (size: number) => staging !== undefined && !stagingFailed && size >= STAGE_BYTES;
+  const keyOf = (handle: Blob, range: readonly [number, number] | undefined) => {
+    if (!ids.has(handle)) ids.set(handle, ++textSeq);
+    return `${ids.get(handle)}:${range ? range.join('-') : 'all'}`;
+  };
+  const startCopy = (handle: Blob, range: readonly [number, number] | undefined): Copy => {
+    const name = `slip-part-${++textSeq}.csv`;
+    const file = staging!.stage(range ? handle.slice(range[0], range[1]) : handle, name);
+    file.catch(() => {});
+    return { handle, name, file };
+  };
+  const discard = (copy: Copy) => {
+    copy.file.then(() => staging!.remove(copy.name)).catch(() => {});
+  };
 
   return {
     name: `wasm DuckDB ${version}`,
@@ -55,11 +93,46 @@ export async function createBrowserEngine(): Promise<Engine> {
     async registerHandle(handle, range) {
       if (!(handle instanceof Blob)) return null;
       const path = `slip-file-${++textSeq}.csv`;
-      // DuckDB's worker reads the File in pieces (FileReaderSync) as read_csv asks for them;
-      // a slice of it is a Blob too, read the same way.
+      // DuckDB's worker reads a copy of a large File (Staging), else the File itself in pieces
+      // (FileReaderSync) as read_csv asks for them; a slice of it is a Blob too, read the same way.
       const blob = range ? handle.slice(range[0], range[1]) : handle;
+      for (const [key, copy] of prepared) {
+        // Made ahead for another File: not wanted any more.
+        if (copy.handle !== handle) {
+          prepared.delete(key);
+          discard(copy);
+        }
+      }
+      if (canStage(blob.size)) {
+        const key = keyOf(handle, range);
+        const copy = prepared.get(key) ?? startCopy(handle, range);
+        prepared.delete(key);
+        try {
+          await db.registerFileHandle(path, await copy.file, duckdb.DuckDBDataProtocol.BROWSER_FSACCESS, true);
+          return {
+            path,
+            release: async () => {
+              try {
+                await db.dropFile(path);
+              } finally {
+                await staging!.remove(copy.name);
+              }
+            },
+          };
+        } catch (e) {
+          // No private file system here, or no room in it: Files are read as they are from now on.
+          stagingFailed = true;
+          discard(copy);
+          console.warn(`Slip Audit: large files are read as they are (${e instanceof Error ? e.message : String(e)})`);
+        }
+      }
       await db.registerFileHandle(path, blob, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
       return { path, release: async () => { await db.dropFile(path); } };
+    },
+    prepareHandle(handle, range) {
+      if (!(handle instanceof Blob) || !canStage(range[1] - range[0])) return;
+      const key = keyOf(handle, range);
+      if (!prepared.has(key)) prepared.set(key, startCopy(handle, range));
     },
     async exec(sql) {
       await conn.query(sql);
@@ -68,6 +141,8 @@ export async function createBrowserEngine(): Promise<Engine> {
       return arrowToRows(await conn.query(sql) as unknown as ArrowResult) as R[];
     },
     async close() {
+      for (const copy of prepared.values()) discard(copy);
+      prepared.clear();
       await conn.close();
       await db.terminate();
     },

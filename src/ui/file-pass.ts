@@ -1,7 +1,8 @@
 /**
  * The passes over a user's File besides DuckDB's own reading: counting its rows before anything
  * is loaded, hashing it (before loading, or while it loads), making a GB18030 file UTF-8
- * (ByteRanges.transcode) and the loader's pre-pass (ByteRanges.scan). In the browser each
+ * (ByteRanges.transcode), the loader's pre-pass (ByteRanges.scan) and the copies of large
+ * parts DuckDB reads from the private file system (staging.ts). In the browser each
  * runs in a worker of its own that is ended when it answers, so the buffers it read, which a
  * worker's garbage collector frees late (after ~64 MB or more of them), go with it instead of
  * lingering in the audit worker beside DuckDB's heap. What the worker runs is here;
@@ -18,14 +19,16 @@ export type PassRequest =
   /** `pieces`: every file a piece at a time, even a small one (beside a load, where holding a file twice would add to the peak). */
   | { kind: 'hash'; blobs: Blob[]; pieces: boolean }
   | { kind: 'scan'; blob: Blob; delimiter: string; headerRow: number; width: number; window: number }
-  | { kind: 'utf8'; blob: Blob; label: string; window: number };
+  | { kind: 'utf8'; blob: Blob; label: string; window: number }
+  /** `dir`: the folders of the private file system the copy goes into, from its root. */
+  | { kind: 'stage'; blob: Blob; dir: string[]; name: string };
 
 /** What each kind of pass gives. */
-interface PassResults { count: number[]; hash: string[]; scan: ScanResult; utf8: Blob }
+interface PassResults { count: number[]; hash: string[]; scan: ScanResult; utf8: Blob; stage: FileSystemFileHandle }
 
 /** A worker's answer: under its request's kind, or the error it met. */
 export type PassAnswer =
-  | { count: number[] } | { hash: string[] } | { scan: ScanResult } | { utf8: Blob } | { error: string };
+  | { count: number[] } | { hash: string[] } | { scan: ScanResult } | { utf8: Blob } | { stage: FileSystemFileHandle } | { error: string };
 
 export const blobReader = (blob: Blob) => async (from: number, to: number) => new Uint8Array(await blob.slice(from, to).arrayBuffer());
 
@@ -78,6 +81,42 @@ async function toUtf8Blob(blob: Blob, label: string, window: number): Promise<Bl
   return new Blob(parts);
 }
 
+/** What a dedicated worker can do with a file of the private file system (not yet in TypeScript's DOM types everywhere). */
+interface SyncAccessHandle {
+  write(bytes: Uint8Array, at: { at: number }): number;
+  truncate(size: number): void;
+  flush(): void;
+  close(): void;
+}
+
+/**
+ * A copy of a Blob in the origin's private file system (OPFS), written through a sync access
+ * handle 16 MB at a time (reads of a Blob in one piece are several times faster than its stream
+ * here; the worker, and the buffers with it, end when it answers).
+ */
+async function stageBlob(blob: Blob, path: readonly string[], name: string): Promise<FileSystemFileHandle> {
+  let dir = await navigator.storage.getDirectory();
+  for (const part of path) dir = await dir.getDirectoryHandle(part, { create: true });
+  const file = await dir.getFileHandle(name, { create: true });
+  const handle = await (file as FileSystemFileHandle & { createSyncAccessHandle(): Promise<SyncAccessHandle> }).createSyncAccessHandle();
+  try {
+    handle.truncate(0);
+    let at = 0;
+    while (at < blob.size) {
+      const bytes = new Uint8Array(await blob.slice(at, Math.min(at + STAGE_STEP, blob.size)).arrayBuffer());
+      if (bytes.length === 0) break;
+      at += handle.write(bytes, { at });
+    }
+    if (at !== blob.size) throw new Error(`copying ${name}: ${at} of ${blob.size} bytes written`);
+    handle.flush();
+  } finally {
+    handle.close();
+  }
+  return file;
+}
+
+const STAGE_STEP = 16 * 1024 * 1024;
+
 /** A file's rows as the budget check counts them (limits.ts). */
 async function countRows(blob: Blob): Promise<number> {
   const lines = measuring();
@@ -104,6 +143,7 @@ export async function runPass(request: PassRequest): Promise<PassAnswer> {
     return { hash: hashes };
   }
   if (request.kind === 'utf8') return { utf8: await toUtf8Blob(request.blob, request.label, request.window) };
+  if (request.kind === 'stage') return { stage: await stageBlob(request.blob, request.dir, request.name) };
   const { blob, delimiter, headerRow, width, window } = request;
   const tally = newTally();
   const piece = await scanUtf8Ranges({ size: blob.size, read: blobReader(blob), fresh: true }, delimiter, headerRow, width, tally, window);

@@ -8,6 +8,7 @@ import { createBrowserEngine } from '../engine/duckdb-browser';
 import { AuditSession } from './audit-session';
 import { measureFiles } from './file-content';
 import { passWorkerScript } from './file-pass';
+import { openStaging } from './staging';
 import type { CallMessage, FromWorker, ProgressMessage, WorkerApi } from './rpc';
 
 /** The product's rule pack, bundled at build time. */
@@ -23,7 +24,7 @@ let session: Promise<AuditSession> | null = null;
 const getSession = () => {
   session ??= (async () => {
     progress({ stage: 'engine', file: '', rows: 0, index: 0, total: 0 });
-    return new AuditSession(await createBrowserEngine(), RULE_FILES, progress);
+    return new AuditSession(await createBrowserEngine(await openStaging()), RULE_FILES, progress);
   })();
   return session;
 };

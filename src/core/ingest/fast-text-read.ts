@@ -128,6 +128,11 @@ export async function readWhole(
         } else if (verbatim && fits) {
           // One part: the file (or its text) as it is; several: each its own range of it.
           const end = to < tally.records ? piece.starts[to] : size;
+          // The part after this one, announced so that an engine that copies parts can start on it now.
+          const next = bounds[k + 2];
+          if (!whole && next !== undefined && source.form === 'utf8' && source.handle !== undefined) {
+            engine.prepareHandle?.(source.handle, [end, next < tally.records ? piece.starts[next] : size]);
+          }
           const content: Content = source.form === 'text'
             ? (whole ? source : { text: source.text.slice(piece.starts[from], end) })
             : whole

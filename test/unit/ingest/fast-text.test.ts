@@ -387,6 +387,38 @@ describe('bulk text path over a file read in ranges gives the same answers', () 
     expect(Math.max(...reads.filter((n) => n !== big.length))).toBeLessThan(4.5 * 1024 * 1024);
   }, 120_000);
 
+  test('an engine that copies a handle\'s parts before reading them is told each next part while it reads one', async () => {
+    const outbound = filesIn(dir).find((f) => f.name === 'outbound.csv')!;
+    const handle = { file: 'outbound.csv' };
+    const asked: string[] = [];
+    const copying: Engine = {
+      ...engine,
+      async registerHandle(h, range) {
+        if (h !== handle || !range) return null;
+        asked.push(`read ${range.join('-')}`);
+        return engine.registerBytes!(outbound.bytes.slice(range[0], range[1]));
+      },
+      prepareHandle(h, range) {
+        expect(h).toBe(handle);
+        asked.push(`prepare ${range.join('-')}`);
+      },
+    };
+    const file = { ...ranged(outbound), handle };
+    await compare(copying, [file], undefined, undefined, 256 * 1024);
+    const reads = asked.filter((a) => a.startsWith('read ')).map((a) => a.slice(5));
+    const prepared = asked.filter((a) => a.startsWith('prepare ')).map((a) => a.slice(8));
+    expect(reads.length).toBeGreaterThan(4);
+    // Every part but the first was announced, before the part ahead of it was read, and read as announced.
+    expect(prepared).toEqual(reads.slice(1));
+    for (const [k, range] of reads.slice(1).entries()) {
+      expect(asked.indexOf(`prepare ${range}`)).toBeLessThan(asked.indexOf(`read ${reads[k]}`));
+    }
+    // The parts cover the file below its header, one after another.
+    const spans = reads.map((r) => r.split('-').map(Number));
+    for (let k = 1; k < spans.length; k++) expect(spans[k][0]).toBe(spans[k - 1][1]);
+    expect(spans[spans.length - 1][1]).toBe(outbound.bytes.length);
+  }, 120_000);
+
   test('on DuckDB-WASM, in parts of 256 kB', async () => {
     const wasm = await createWasmNodeEngine();
     try {
