@@ -11,7 +11,7 @@ import type { Finding } from '../core/rules/types';
 import type { OutPenalty } from '../core/audit/outputs';
 import { cmp, tallyGroups, type FindingGroup, type FindingTally } from '../core/audit/kpis';
 import { PenaltyLedger, compareLedgerRows } from '../core/rules/penalties';
-import { interner, toFinding } from '../core/rules/run';
+import { dropKept, interner, toFinding } from '../core/rules/run';
 import { ident } from '../core/sql/sql';
 import { FINDING_COLUMNS, FINDINGS_TABLE, findingsViewSql } from './findings-sql';
 
@@ -91,7 +91,7 @@ export class FindingsTables {
   }
 
   private async drop(tables: readonly string[]): Promise<void> {
-    for (const table of tables) await this.engine.exec(`DROP TABLE IF EXISTS ${ident(table)}`);
+    for (const table of tables) await dropKept(this.engine, table);
   }
 }
 

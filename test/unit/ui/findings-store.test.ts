@@ -2,12 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeEngine } from '../../../src/engine/duckdb-node';
 import type { Engine } from '../../../src/core/engine';
 import { FindingsTables } from '../../../src/ui/findings-store';
+import { keptParts, keptViewSql } from '../../../src/core/rules/run';
 
-/** A rule's findings as runRules keeps them, in the table `f` names: `_q` their order, everything text but source_row. */
+/** A rule's findings as runRules keeps them (keptParts), in the table `f` names: `_q` their order, everything text but source_row. */
 async function keep(engine: Engine, f: FindingsTables, id: string, n: number, slip = 'CK'): Promise<void> {
-  await engine.exec(`CREATE OR REPLACE TABLE "${f.keep(id)}" AS SELECT i AS _q, '${id}' AS rule_id, 'warning' AS severity,
+  const table = f.keep(id);
+  const { rows, order } = keptParts(table);
+  await engine.exec(`CREATE OR REPLACE TABLE "${rows}" AS SELECT '${id}' AS rule_id, 'warning' AS severity,
     'outbound' AS slip_type, '${slip}' || i AS slip_no, '2025-01-0' || i AS date, NULL AS responsible, '1.50' AS amount, NULL AS penalty,
-    NULL AS penalty_note, 'f.csv' AS source_file, '' AS sheet, CAST(i + 1 AS INTEGER) AS source_row, '' AS detail FROM range(1, ${n + 1}) t(i)`);
+    NULL AS penalty_note, 'f.csv' AS source_file, '' AS sheet, CAST(i + 1 AS INTEGER) AS source_row, '' AS detail FROM range(1, ${n + 1}) t(i) ORDER BY i`);
+  await engine.exec(`CREATE OR REPLACE TABLE "${order}" AS SELECT i AS _q FROM range(1, ${n + 1}) t(i) ORDER BY i`);
+  await engine.exec(keptViewSql(table));
 }
 
 async function view(engine: Engine) {
@@ -15,8 +20,12 @@ async function view(engine: Engine) {
     .map((r) => [Number(r.id), r.rule_id, r.slip_no, r.month, r.sev_rank, r.amount, r.amount_text, r.penalty, r.source_row]);
 }
 
+/** The kept tables there are (their views); every table under them belongs to one of them. */
 async function tables(engine: Engine): Promise<string[]> {
-  return (await engine.query<{ t: string }>("SELECT table_name AS t FROM information_schema.tables WHERE table_name LIKE '\\_findings\\_%' ESCAPE '\\' AND table_type = 'BASE TABLE' ORDER BY 1")).map((r) => r.t);
+  const all = await engine.query<{ t: string; kind: string }>("SELECT table_name AS t, table_type AS kind FROM information_schema.tables WHERE table_name LIKE '\\_findings\\_%' ESCAPE '\\' ORDER BY 1");
+  const views = all.filter((r) => r.kind === 'VIEW').map((r) => r.t);
+  expect(all.filter((r) => r.kind !== 'VIEW').map((r) => r.t).sort()).toEqual(views.flatMap((v) => Object.values(keptParts(v))).sort());
+  return views;
 }
 
 describe('FindingsTables: each rule\'s findings in a table of their own, and the view numbering them in the run\'s order', () => {
