@@ -8,6 +8,7 @@ import type { SlipTypeId } from '../types';
 import { SLIP_TYPES } from '../schema/slip-types';
 import { ident } from '../sql/sql';
 import { compileRule } from './compile';
+import { KINDS } from './kinds/index';
 import type { Rule } from './rule';
 import { SEVERITIES, type Finding, type RuleStatus, type Severity } from './types';
 
@@ -30,7 +31,7 @@ export interface RunContext {
    * findings never cross into JavaScript all at once; the caller owns them (dropKept).
    */
   keep?: (ruleId: string) => string;
-  /** With `keep`: called as each rule's table is ready (rules run in id order), with its number of findings. */
+  /** With `keep`: called as each rule's table is ready (in the order the rules run: runRules), with its number of findings. */
   kept?: (ruleId: string, count: number) => Promise<void>;
 }
 
@@ -92,7 +93,10 @@ export async function runRules(
   const statuses: RuleStatus[] = [];
   const findings: Finding[] = [];
   const intern = interner();
-  for (const rule of [...rules].sort((a, b) => cmp(a.id, b.id))) {
+  // In id order, but the kinds that need the most room first (KindModule.runsFirst): the order
+  // the rules run in changes no output (statuses and findings are sorted).
+  const first = (r: Rule) => (KINDS[r.kind].runsFirst ? 0 : 1);
+  for (const rule of [...rules].sort((a, b) => first(a) - first(b) || cmp(a.id, b.id))) {
     if (ctx.only && !ctx.only.has(rule.id)) continue;
     const base = { id: rule.id, severity: rule.severity, clause: rule.clause };
     if (ctx.disabled?.has(rule.id)) { statuses.push({ ...base, findings: 0, status: 'off' }); continue; }

@@ -105,6 +105,28 @@ description: { zh: 坏, en: Broken }
   });
 });
 
+describe('the order the rules run in', () => {
+  it('runs the kinds that need the most room first (the gap rule), and reports as if in id order', async () => {
+    const e = await createNodeEngine();
+    try {
+      await e.exec(tableDDL(SLIP_TYPES.find((t) => t.id === 'outbound')!));
+      await appendObjects(e, 'outbound', ['CK0001', 'CK0002', 'CK0005'].map((slip_no) => (
+        { slip_no, date: '2025-03-01', customer: 'c', product_name: 'p', qty: '1', sale_type: 'normal', qc_confirmed: 'false', salesperson: 'k' })));
+      const rules = pack.rules.filter((r) => r.id === 'slip.number-gap' || r.id.startsWith('outbound.'));
+      const ran: string[] = [];
+      const kept = await runRules(e, rules, { asOf: '2025-03-31', keep: (id) => `_order_${id.replace(/\W/g, '_')}`, kept: async (id) => { ran.push(id); } });
+      expect(ran[0]).toBe('slip.number-gap');
+      expect(ran.slice(1)).toEqual([...ran.slice(1)].sort());
+      expect(kept.statuses.map((s) => s.id)).toEqual(rules.map((r) => r.id).sort());
+      const plain = await runRules(e, rules, { asOf: '2025-03-31' });
+      expect(plain.statuses).toEqual(kept.statuses);
+      expect(plain.findings.filter((f) => f.rule_id === 'slip.number-gap').map((f) => f.slip_no)).toEqual(['CK0003', 'CK0004']);
+    } finally {
+      await e.close();
+    }
+  });
+});
+
 describe('findings kept in the engine (runRules keep)', () => {
   // Slip numbers whose order differs between UTF-16 units (compareFindings) and UTF-8 bytes (SQL):
   // U+1F600 is D83D DE00 in UTF-16 (before U+FF01) but F0 9F 98 80 in UTF-8 (after EF BC 81).

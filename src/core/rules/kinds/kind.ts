@@ -31,6 +31,12 @@ export interface KindModule<S> {
   /** Where penalty tiers and `charged_to: field:…` are evaluated; null when they cannot be. */
   scope(s: S): Scope | null;
   compile(rule: RuleOutput, s: S, env: CompileEnv): string;
+  /**
+   * Its query needs far more working memory than the others: it runs before them (runRules),
+   * while DuckDB has the most room. In the browser DuckDB's heap never shrinks, and once the
+   * other rules' findings are stored, the room a query needs comes on top.
+   */
+  runsFirst?: true;
 }
 
 /** A dummy as-of date for checking expressions at load time (the value does not matter). */
