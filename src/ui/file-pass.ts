@@ -101,9 +101,10 @@ async function stageBlob(blob: Blob, path: readonly string[], name: string): Pro
   const handle = await (file as FileSystemFileHandle & { createSyncAccessHandle(): Promise<SyncAccessHandle> }).createSyncAccessHandle();
   try {
     handle.truncate(0);
+    const read = blobReader(blob);
     let at = 0;
     while (at < blob.size) {
-      const bytes = new Uint8Array(await blob.slice(at, Math.min(at + STAGE_STEP, blob.size)).arrayBuffer());
+      const bytes = await read(at, Math.min(at + STAGE_STEP, blob.size));
       if (bytes.length === 0) break;
       at += handle.write(bytes, { at });
     }
