@@ -60,9 +60,9 @@ export async function createBrowserEngine(staging?: Staging): Promise<Engine> {
     if (!ids.has(handle)) ids.set(handle, ++textSeq);
     return `${ids.get(handle)}:${range ? range.join('-') : 'all'}`;
   };
-  const startCopy = (handle: Blob, range: readonly [number, number] | undefined): Copy => {
+  const startCopy = (handle: Blob, part: Blob): Copy => {
     const name = `slip-part-${++textSeq}.csv`;
-    const file = staging!.stage(range ? handle.slice(range[0], range[1]) : handle, name);
+    const file = staging!.stage(part, name);
     file.catch(() => {});
     return { handle, name, file };
   };
@@ -105,7 +105,7 @@ export async function createBrowserEngine(staging?: Staging): Promise<Engine> {
       }
       if (canStage(blob.size)) {
         const key = keyOf(handle, range);
-        const copy = prepared.get(key) ?? startCopy(handle, range);
+        const copy = prepared.get(key) ?? startCopy(handle, blob);
         prepared.delete(key);
         try {
           await db.registerFileHandle(path, await copy.file, duckdb.DuckDBDataProtocol.BROWSER_FSACCESS, true);
@@ -132,7 +132,7 @@ export async function createBrowserEngine(staging?: Staging): Promise<Engine> {
     prepareHandle(handle, range) {
       if (!(handle instanceof Blob) || !canStage(range[1] - range[0])) return;
       const key = keyOf(handle, range);
-      if (!prepared.has(key)) prepared.set(key, startCopy(handle, range));
+      if (!prepared.has(key)) prepared.set(key, startCopy(handle, handle.slice(range[0], range[1])));
     },
     async exec(sql) {
       await conn.query(sql);

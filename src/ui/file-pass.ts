@@ -81,14 +81,6 @@ async function toUtf8Blob(blob: Blob, label: string, window: number): Promise<Bl
   return new Blob(parts);
 }
 
-/** What a dedicated worker can do with a file of the private file system (not yet in TypeScript's DOM types everywhere). */
-interface SyncAccessHandle {
-  write(bytes: Uint8Array, at: { at: number }): number;
-  truncate(size: number): void;
-  flush(): void;
-  close(): void;
-}
-
 /**
  * A copy of a Blob in the origin's private file system (OPFS), written through a sync access
  * handle 16 MB at a time (reads of a Blob in one piece are several times faster than its stream
@@ -98,7 +90,7 @@ async function stageBlob(blob: Blob, path: readonly string[], name: string): Pro
   let dir = await navigator.storage.getDirectory();
   for (const part of path) dir = await dir.getDirectoryHandle(part, { create: true });
   const file = await dir.getFileHandle(name, { create: true });
-  const handle = await (file as FileSystemFileHandle & { createSyncAccessHandle(): Promise<SyncAccessHandle> }).createSyncAccessHandle();
+  const handle = await file.createSyncAccessHandle();
   try {
     handle.truncate(0);
     const read = blobReader(blob);
